@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from inspections import views as inspection_views
+
+urlpatterns = [
+    path("", inspection_views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/sign_in.html"),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("inspections.urls")),
+    path("django-admin/", admin.site.urls),
+]

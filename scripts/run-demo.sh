@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the product with a demo inspection on http://127.0.0.1:8000 (SQLite under var/).
+# Installs what is missing, migrates, loads the frameworks, creates the demo data and serves it.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+ensure_debs "${WEASYPRINT_DEBS[@]}"
+ensure_venv
+
+export DEBUG="${DEBUG:-true}"
+PY="$VENV/bin/python"
+log "preparing the database"
+"$PY" manage.py migrate -v0
+"$PY" manage.py load_frameworks
+"$PY" manage.py seed_demo
+log "serving on http://127.0.0.1:${PORT:-8000} (Ctrl-C to stop)"
+exec "$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"
