@@ -48,12 +48,36 @@ KEY_ORDER = [
     "comment_scale",
     "sample",
 ]
-_RANK = {key: index for index, key in enumerate(KEY_ORDER)}
+# The document itself follows the order of the published interface.
+TOP_ORDER = [
+    "code",
+    "version",
+    "title",
+    "generation",
+    "description",
+    "source",
+    "case_attributes",
+    "scales",
+    "headlines",
+    "sections",
+    "rules",
+    "judgement_scales",
+    "judgement_options",
+    "comment_scale",
+    "sample",
+]
 
 
-def ordered(value):
+def _rank(order: list[str]) -> dict[str, int]:
+    return {key: index for index, key in enumerate(order)}
+
+
+_RANK, _TOP_RANK = _rank(KEY_ORDER), _rank(TOP_ORDER)
+
+
+def ordered(value, rank: dict[str, int] = _RANK):
     if isinstance(value, dict):
-        keys = sorted(value, key=lambda key: (_RANK.get(key, len(_RANK)), key))
+        keys = sorted(value, key=lambda key: (rank.get(key, len(rank)), key))
         return {key: ordered(value[key]) for key in keys}
     if isinstance(value, list):
         return [ordered(item) for item in value]
@@ -61,4 +85,4 @@ def ordered(value):
 
 
 def export_document(definition: dict) -> str:
-    return json.dumps(ordered(definition), ensure_ascii=False, indent=2)
+    return json.dumps(ordered(definition, _TOP_RANK), ensure_ascii=False, indent=2)

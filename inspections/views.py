@@ -100,7 +100,7 @@ def criterion_detail(request: HttpRequest, code: str, version: str, criterion: s
     criterion_obj = get_object_or_404(Criterion.objects.select_related("section"), framework=framework, code=criterion)
     questions = list(
         Question.objects.filter(criterion=criterion_obj)
-        .select_related("scale")
+        .select_related("scale", "criterion")
         .prefetch_related("scale__options", "headlines", "also_in")
     )
     shared = list(

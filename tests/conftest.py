@@ -7,7 +7,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from tests.factories import make_user  # noqa: E402
+from inspections.models import Membership  # noqa: E402
+from tests.factories import add_member, make_inspection, make_user  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -30,6 +31,42 @@ def browser_type_launch_args(browser_type_launch_args):
 def frameworks(db):
     """The three shipped frameworks, loaded."""
     call_command("load_frameworks", stdout=open(os.devnull, "w"))
+
+
+MINI_FRAMEWORK = os.path.join(os.path.dirname(__file__), "framework_files", "mini-test.v1.yaml")
+
+
+@pytest.fixture
+def mini_framework(db):
+    """A small framework that loads quickly, for tests that do not need real content."""
+    call_command("load_frameworks", MINI_FRAMEWORK, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def inspection(mini_framework):
+    return make_inspection(framework="mini-test")
+
+
+@pytest.fixture
+def lead(inspection):
+    return add_member(inspection, make_user("lead"), Membership.Role.LEAD).user
+
+
+@pytest.fixture
+def inspector(inspection):
+    return add_member(inspection, make_user("inspector"), Membership.Role.INSPECTOR).user
+
+
+@pytest.fixture
+def local_assessor(inspection):
+    return add_member(inspection, make_user("assessor"), Membership.Role.LOCAL_ASSESSOR).user
+
+
+@pytest.fixture
+def other_inspection_member(mini_framework):
+    """An inspector on a different area's inspection."""
+    other = make_inspection(slug="elsewhere-2007", framework="mini-test", area="Elsewhere")
+    return add_member(other, make_user("other_inspector"), Membership.Role.INSPECTOR).user
 
 
 @pytest.fixture

@@ -1,0 +1,102 @@
+"""The demo inspection created by the run command: a fictional area, a realistic case sample
+and a user for each role. Deterministic, so every demo looks the same."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cases.models import Case
+from inspections.models import Inspection, Membership
+from inspections.services import create_inspection
+
+DEMO_SLUG = "northmoor-2007"
+DEMO_AREA = "Northmoor"
+DEMO_PASSWORD = "demo-inspection-2007"
+DEMO_CASES = 60
+
+DEMO_USERS = [
+    # username, first name, last name, role in the inspection (None: administrator)
+    ("admin", "Alex", "Admin", None),
+    ("lead", "Lena", "Lead", Membership.Role.LEAD),
+    ("inspector", "Ian", "Inspector", Membership.Role.INSPECTOR),
+    ("inspector2", "Isla", "Inspector", Membership.Role.INSPECTOR),
+    ("assessor", "Asha", "Assessor", Membership.Role.LOCAL_ASSESSOR),
+    ("observer", "Omar", "Observer", Membership.Role.OBSERVER),
+]
+
+# Realistic shares for the attributes whose meaning we know; anything else is drawn evenly.
+WEIGHTS: dict[str, dict[Any, float]] = {
+    "case_type": {"community": 0.6, "licence": 0.4, "custody": 0.1, "sso": 0.2},
+    "rosh": {"low": 0.3, "medium": 0.5, "high": 0.17, "very_high": 0.03},
+    "rosh_level": {"low": 0.3, "medium": 0.5, "high": 0.17, "very_high": 0.03},
+    "gender": {"male": 0.88, "female": 0.12},
+    "ethnicity": {"white": 0.85, "black": 0.05, "asian": 0.05, "mixed": 0.03, "chinese_other": 0.01},
+    "tier": {"tier_1": 0.2, "tier_2": 0.3, "tier_3": 0.35, "tier_4": 0.15},
+    "mappa_level": {"none": 0.85, "level_1": 0.1, "level_2": 0.04, "level_3": 0.01},
+}
+TRUE_SHARE = 0.25  # a yes/no attribute is "yes" for about a quarter of cases
+
+
+def _draw(rng: random.Random, attribute: dict) -> Any:
+    choices = attribute["choices"]
+    if attribute.get("multiple"):
+        picked = [choice for choice in choices if rng.random() < 0.3]
+        return picked or [choices[0]]
+    if set(choices) == {True, False}:
+        return rng.random() < TRUE_SHARE
+    weights = WEIGHTS.get(attribute["code"], {})
+    return rng.choices(choices, weights=[weights.get(choice, 0.05 if weights else 1) for choice in choices])[0]
+
+
+def demo_attributes(rng: random.Random, attribute_defs: list[dict]) -> dict:
+    values: dict[str, Any] = {}
+    for attribute in attribute_defs:
+        if "choices" in attribute:
+            values[attribute["code"]] = _draw(rng, attribute)
+        elif attribute.get("type") == "integer":
+            values[attribute["code"]] = rng.randint(1, 3)
+    return values
+
+
+def create_demo(framework_code: str = "omi-2006") -> tuple[Inspection, bool]:
+    """Create the demo inspection if it is not there; returns it and whether it was created."""
+    existing = Inspection.objects.filter(slug=DEMO_SLUG).first()
+    if existing:
+        return existing, False
+    with transaction.atomic():
+        users = {}
+        user_model = get_user_model()
+        for username, first, last, role in DEMO_USERS:
+            user, _ = user_model.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid"},
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = user.is_superuser = role is None
+            user.save()
+            users[username] = (user, role)
+        inspection = create_inspection(
+            framework_code=framework_code,
+            area_name=DEMO_AREA,
+            slug=DEMO_SLUG,
+            title="Offender Management Inspection of Northmoor Probation Area",
+            fieldwork_start=datetime.date(2007, 3, 5),
+            fieldwork_end=datetime.date(2007, 3, 9),
+        )
+        inspection.status = Inspection.Status.FIELDWORK
+        inspection.save(update_fields=["status"])
+        Membership.objects.bulk_create(
+            Membership(inspection=inspection, user=user, role=role) for user, role in users.values() if role
+        )
+        rng = random.Random(2007)
+        attribute_defs = inspection.framework.definition["case_attributes"]
+        Case.objects.bulk_create(
+            Case(inspection=inspection, case_ref=f"NM{number:04d}", attributes=demo_attributes(rng, attribute_defs))
+            for number in range(1, DEMO_CASES + 1)
+        )
+    return inspection, True
