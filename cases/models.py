@@ -1,9 +1,10 @@
-"""The case sample of an inspection."""
+"""The case sample of an inspection, its allocation, assessments, answers and review comments."""
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Inspection
+from inspections.models import Inspection, Question
 
 
 class Case(models.Model):
@@ -12,12 +13,107 @@ class Case(models.Model):
     # Values keyed by the framework's case attribute codes; validated by
     # inspections.applicability.case_attribute_errors before saving.
     attributes = models.JSONField(default=dict, blank=True)
+    # The inspector or local assessor who assesses the case (one person per case).
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocated_cases",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "case_ref"]
         constraints = [models.UniqueConstraint(fields=["inspection", "case_ref"], name="case_ref_unique")]
+        # "My cases" lists a person's allocation in one inspection.
+        indexes = [models.Index(fields=["inspection", "assessor"], name="case_allocation_idx")]
 
     def __str__(self) -> str:
         return self.case_ref
+
+
+class Assessment(models.Model):
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        APPROVED = "approved", "Approved"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NOT_STARTED)
+    # Bumped on every state change: a transition based on a stale page is refused.
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="assessment_state_idx")]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.case}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in {self.State.SUBMITTED, self.State.APPROVED}
+
+
+class Answer(models.Model):
+    NA = "na"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # An option code of the question's scale, "na" (not applicable) or "" (not answered yet).
+    value = models.CharField(max_length=60, blank=True)
+    # Copied from the option when saved (frameworks in use are frozen), so tallies need no join;
+    # null when not applicable or not answered.
+    sufficient = models.BooleanField(null=True)
+    note = models.TextField(blank=True)
+    # Optimistic concurrency: a save names the version it was based on and is refused if
+    # someone else saved in between, so neither person's answer is silently overwritten.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="answer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sufficient__isnull=True) | ~models.Q(value__in=["", "na"]),
+                name="answer_sufficient_only_for_options",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.value or 'not answered'}"
+
+
+class ReviewComment(models.Model):
+    """A lead inspector's comment on a returned assessment, on one question or on the whole."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Comments of earlier returns stay for the record; only the latest return's are shown as open.
+    review_round = models.PositiveIntegerField()
+    resolved = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "review_round", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
