@@ -113,8 +113,10 @@ def save_answer(
         answers = {a.question.code: a.value for a in assessment.answers.select_related("question")}
         if value and question_code not in structure.applicable(case.attributes, answers):
             raise AssessmentError(f"{question_code} does not apply to this case, given its details and answers")
-        answer, _ = Answer.objects.select_for_update().get_or_create(
-            assessment=assessment, question_id=structure.question_ids[question_code]
+        # The assessment row is locked above, so two first answers to a question cannot race.
+        question_id = structure.question_ids[question_code]
+        answer = Answer.objects.filter(assessment=assessment, question_id=question_id).first() or Answer(
+            assessment=assessment, question_id=question_id
         )
         if base_version is not None and answer.version != base_version:
             raise AnswerConflict(
@@ -125,7 +127,7 @@ def save_answer(
                 their_name=_name(answer.updated_by),
                 version=answer.version,
             )
-        if answer.value == value and answer.note == note and answer.pk and answer.version:
+        if answer.pk and answer.value == value and answer.note == note:
             return answer
         option = question.option(value)
         answer.value = value
@@ -223,13 +225,15 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
                 continue
             if code not in structure.questions:
                 raise AssessmentError(f"{code} is not a question of this framework")
-            ReviewComment.objects.create(
+            comment = ReviewComment(
                 assessment=assessment,
                 question_id=structure.question_ids[code],
                 text=text.strip(),
                 created_by=user,
                 review_round=review_round,
             )
+            comment._history_user = user
+            comment.save()
         assessment.return_reason = reason
         assessment.reviewed_at = timezone.now()
         assessment.reviewed_by = user
@@ -284,9 +288,9 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
             ).exists()
         ):
             raise AssessmentError(f"{_name(assessor)} is not an inspector or local assessor on this inspection.")
-        locked = list(
-            Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).select_related("assessment")
-        )
+        # of=self: PostgreSQL cannot lock the nullable side of the join to the assessment.
+        locked = Case.objects.select_for_update(of=("self",)).filter(pk__in=[c.pk for c in cases])
+        locked = list(locked.select_related("assessment"))
         changed = 0
         for item in locked:
             if item.assessor_id == (assessor.pk if assessor else None):

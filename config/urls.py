@@ -13,5 +13,6 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("inspections.urls")),
+    path("inspections/<slug:slug>/", include("cases.urls")),
     path("django-admin/", admin.site.urls),
 ]

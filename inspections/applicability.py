@@ -49,7 +49,7 @@ def parse_attribute_value(attribute: Mapping[str, Any], raw: str) -> tuple[Any, 
         return None, None
     if "choices" in attribute:
         choices = attribute["choices"]
-        parts = [part.strip() for part in text.split(";")] if attribute.get("multiple") else [text]
+        parts = [part.strip() for part in text.split(";") if part.strip()] if attribute.get("multiple") else [text]
         values = []
         for part in parts:
             value = _choice_for(choices, part)

@@ -41,6 +41,8 @@ def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "role": Membership.Role(role).label if role else None,
             "members": members,
             "case_count": inspection.cases.count(),
+            "is_lead": is_admin(request.user) or role == Membership.Role.LEAD,
+            "sees_all_cases": is_admin(request.user) or role in {Membership.Role.LEAD, Membership.Role.OBSERVER},
         },
     )
 

@@ -8,7 +8,7 @@ import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from inspections.models import Membership  # noqa: E402
-from tests.factories import add_member, make_inspection, make_user  # noqa: E402
+from tests.factories import add_member, make_case, make_inspection, make_user  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -67,6 +67,12 @@ def other_inspection_member(mini_framework):
     """An inspector on a different area's inspection."""
     other = make_inspection(slug="elsewhere-2007", framework="mini-test", area="Elsewhere")
     return add_member(other, make_user("other_inspector"), Membership.Role.INSPECTOR).user
+
+
+@pytest.fixture
+def case(inspection, inspector):
+    """A community case allocated to the inspector (all mini-test questions apply)."""
+    return make_case(inspection, "C001", case_type="community", ppo=False, assessor=inspector)
 
 
 @pytest.fixture

@@ -22,5 +22,14 @@ def add_member(inspection, user, role: str = Membership.Role.INSPECTOR):
     return Membership.objects.create(inspection=inspection, user=user, role=role)
 
 
-def make_case(inspection, case_ref: str = "C001", **attributes):
-    return Case.objects.create(inspection=inspection, case_ref=case_ref, attributes=attributes)
+def make_case(inspection, case_ref: str = "C001", assessor=None, **attributes):
+    return Case.objects.create(inspection=inspection, case_ref=case_ref, attributes=attributes, assessor=assessor)
+
+
+def answer_all(case, user, values: dict[str, str] | None = None):
+    """Answer every mini-test question that applies (yes / correct unless given)."""
+    from cases.services import save_answer
+
+    defaults = {"1.1.01": "yes", "1.1.02": "yes", "1.1.03": "correct", "1.1.S": "yes"}
+    for code, value in {**defaults, **(values or {})}.items():
+        save_answer(user=user, case=case, question_code=code, value=value, note="", base_version=None)

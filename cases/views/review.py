@@ -1,0 +1,117 @@
+"""The lead inspector's review of a submitted assessment: approve, return with comments, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.access import get_case_for_user
+from cases.progress import case_progress
+from cases.services import AssessmentError, approve_assessment, reopen_assessment, return_assessment
+from cases.views.assessment import _question_rows
+
+
+@dataclass
+class ReviewForm:
+    """What the lead typed: kept and shown again when something is wrong."""
+
+    reason: str = ""
+    comments: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_post(cls, data) -> ReviewForm:
+        comments = {
+            key.removeprefix("comment-"): value.strip()
+            for key, value in data.items()
+            if key.startswith("comment-") and value.strip()
+        }
+        return cls(reason=data.get("reason", "").strip(), comments=comments)
+
+
+def _review_page(request, slug: str, case_ref: str, form: ReviewForm, status: int = 200) -> HttpResponse:
+    case, access = get_case_for_user(request.user, slug, case_ref)
+    access.require_lead()
+    progress = case_progress(case)
+    sections = [
+        {"progress": item, "rows": _question_rows(progress, item.applicable)}
+        for item in progress.criteria
+        if item.applicable
+    ]
+    return render(
+        request,
+        "cases/review.html",
+        {
+            "case": case,
+            "inspection": case.inspection,
+            "progress": progress,
+            "sections": sections,
+            "review_form": form if progress.assessment.state == "submitted" else None,
+            "form": form,
+            "can_edit": False,
+        },
+        status=status,
+    )
+
+
+@login_required
+def review(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
+    return _review_page(request, slug, case_ref, ReviewForm())
+
+
+def _transition(request, slug: str, case_ref: str, action, success: str, **kwargs) -> HttpResponse:
+    case, access = get_case_for_user(request.user, slug, case_ref)
+    access.require_lead()
+    try:
+        action(user=request.user, case=case, **kwargs)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("review_assessment", slug, case_ref)
+    messages.success(request, success.format(case=case.case_ref))
+    return redirect("case_list", slug)
+
+
+@login_required
+@require_POST
+def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
+    form = ReviewForm.from_post(request.POST)
+    if not form.reason:
+        form.errors["reason"] = "Enter the reason for returning the assessment"
+        return _review_page(request, slug, case_ref, form, status=400)
+    return _transition(
+        request,
+        slug,
+        case_ref,
+        return_assessment,
+        "Case {case} returned to the assessor.",
+        reason=form.reason,
+        comments=form.comments,
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
+    return _transition(request, slug, case_ref, approve_assessment, "Case {case} approved.")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
+    form = ReviewForm(reason=request.POST.get("reason", "").strip())
+    if not form.reason:
+        form.errors["reopen"] = "Enter the reason for reopening the assessment"
+        return _review_page(request, slug, case_ref, form, status=400)
+    return _transition(
+        request,
+        slug,
+        case_ref,
+        reopen_assessment,
+        "Case {case} reopened and returned to the assessor.",
+        reason=form.reason,
+    )
