@@ -10,9 +10,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cases.importing import import_answer_file
 from cases.models import Case
+from cases.services import allocate, approve_assessment, return_assessment, save_answer
 from inspections.models import Inspection, Membership
 from inspections.services import create_inspection
+from inspections.structure import structure_for
 
 DEMO_SLUG = "northmoor-2007"
 DEMO_AREA = "Northmoor"
@@ -95,8 +98,72 @@ def create_demo(framework_code: str = "omi-2006") -> tuple[Inspection, bool]:
         )
         rng = random.Random(2007)
         attribute_defs = inspection.framework.definition["case_attributes"]
-        Case.objects.bulk_create(
+        cases = Case.objects.bulk_create(
             Case(inspection=inspection, case_ref=f"NM{number:04d}", attributes=demo_attributes(rng, attribute_defs))
             for number in range(1, DEMO_CASES + 1)
         )
+        lead = users["lead"][0]
+        plan = _work_plan(cases, {name: users[name][0] for name in ("inspector", "inspector2", "assessor")})
+        for assessor, assigned in plan.items():
+            allocate(user=lead, cases=assigned, assessor=assessor, reason="Demo allocation")
+            for case in assigned:
+                case.assessor = assessor
+        _record_work(inspection, plan, lead, rng)
     return inspection, True
+
+
+# How far each person has got: approved, submitted, returned, in progress; the rest not started.
+PROGRESS = {"inspector": (6, 3, 2, 3), "inspector2": (5, 3, 1, 3), "assessor": (2, 2, 1, 2)}
+SHARES = {"inspector": 22, "inspector2": 22, "assessor": 10}  # the remaining 6 cases are unallocated
+
+
+def _work_plan(cases: list[Case], people: dict) -> dict:
+    plan, start = {}, 0
+    for name, count in SHARES.items():
+        plan[people[name]] = cases[start : start + count]
+        start += count
+    return plan
+
+
+def _demo_answers(structure, case: Case, rng: random.Random, share: float = 1.0) -> list[tuple[str, str, str]]:
+    """Answers to the questions that apply, mostly sufficient, for the first `share` of them."""
+    answers: dict[str, str] = {}
+    rows = []
+    for code in structure.questions:
+        if code not in structure.applicable(case.attributes, answers):
+            continue
+        question = structure.questions[code]
+        good = [o.code for o in question.options if o.sufficient]
+        bad = [o.code for o in question.options if not o.sufficient] or good
+        answers[code] = rng.choice(good) if rng.random() < 0.74 else rng.choice(bad)
+        note = "Seen on file and discussed with the offender manager." if rng.random() < 0.15 else ""
+        rows.append((code, answers[code], note))
+    return rows[: max(1, int(len(rows) * share))]
+
+
+def _record_work(inspection: Inspection, plan: dict, lead, rng: random.Random) -> None:
+    structure = structure_for(inspection.framework)
+    lines = ["case_ref,question_code,answer,note,assessor"]
+    finished: list[tuple[Case, str]] = []
+    for assessor, assigned in plan.items():
+        approved, submitted, returned, in_progress = PROGRESS[assessor.username]
+        states = ["approved"] * approved + ["submitted"] * submitted + ["returned"] * returned
+        for case, state in zip(assigned, states, strict=False):
+            for code, value, note in _demo_answers(structure, case, rng):
+                lines.append(",".join([case.case_ref, code, value, f'"{note}"' if note else "", assessor.username]))
+            finished.append((case, state))
+        for case in assigned[len(states) : len(states) + in_progress]:
+            for code, value, note in _demo_answers(structure, case, rng, share=rng.uniform(0.2, 0.8)):
+                save_answer(user=assessor, case=case, question_code=code, value=value, note=note, base_version=None)
+    import_answer_file(inspection, "\n".join(lines).encode(), "demo-assessments.csv", user=lead)
+    for case, state in finished:
+        if state == "approved":
+            approve_assessment(user=lead, case=case)
+        elif state == "returned":
+            criterion = structure.case_criteria()[1]
+            return_assessment(
+                user=lead,
+                case=case,
+                reason="Please look again at the risk of harm assessment before I approve this.",
+                comments={criterion.questions[0]: "The file shows a second victim: does this change your answer?"},
+            )

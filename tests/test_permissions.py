@@ -1,0 +1,108 @@
+"""Every URL × every role: who gets the page, who is refused (403) and who is told nothing exists (404).
+
+A new URL without a row here fails test_every_url_has_a_row.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from inspections.models import Membership
+from tests.factories import add_member, make_user
+
+ROLES = ["anonymous", "outsider", "inspector", "other_inspector", "local_assessor", "observer", "lead", "admin"]
+SIGN_IN = 302
+
+#            anonymous outsider inspector other  local   observer lead admin
+CASE_PAGE = (SIGN_IN, 404, 200, 404, 404, 200, 200, 200)
+INSPECTION_PAGE = (SIGN_IN, 404, 200, 404, 200, 200, 200, 200)
+LEAD_PAGE = (SIGN_IN, 404, 403, 404, 403, 403, 200, 200)
+ANY_SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
+ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
+
+# name: (method, url args kind, POST data, expected statuses by role)
+MATRIX = {
+    "home": ("get", None, None, ANY_SIGNED_IN),
+    "framework_list": ("get", None, None, ANY_SIGNED_IN),
+    "framework_detail": ("get", "framework", None, ANY_SIGNED_IN),
+    "criterion_detail": ("get", "framework_criterion", None, ANY_SIGNED_IN),
+    "inspection_detail": ("get", "inspection", None, INSPECTION_PAGE),
+    "case_list": ("get", "inspection", None, INSPECTION_PAGE),
+    "sample_composition": ("get", "inspection", None, INSPECTION_PAGE),
+    "import_sample": ("get", "inspection", None, LEAD_PAGE),
+    "allocation": ("get", "inspection", None, LEAD_PAGE),
+    "allocate_cases": ("post", "inspection", {}, (SIGN_IN, 404, 403, 404, 403, 403, 200, 200)),
+    "case_tasks": ("get", "case", None, CASE_PAGE),
+    "criterion_form": ("get", "case_criterion", None, CASE_PAGE),
+    "save_answer": ("post", "case_question", ANSWER, (SIGN_IN, 404, 200, 404, 404, 403, 200, 200)),
+    "check_answers": ("get", "case", None, CASE_PAGE),
+    "submit_assessment": ("post", "case", {}, (SIGN_IN, 404, 400, 404, 404, 403, 400, 400)),
+    "review_assessment": ("get", "case", None, (SIGN_IN, 404, 403, 404, 404, 403, 200, 200)),
+    "return_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
+    "approve_assessment": ("post", "case", {}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
+    "reopen_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
+    "case_history": ("get", "case", None, CASE_PAGE),
+}
+# URLs outside the matrix, with the reason.
+NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
+
+
+def _args(kind, case):
+    slug = case.inspection.slug
+    return {
+        None: [],
+        "framework": ["mini-test", "1"],
+        "framework_criterion": ["mini-test", "1", "1.1"],
+        "inspection": [slug],
+        "case": [slug, case.case_ref],
+        "case_criterion": [slug, case.case_ref, "1.1"],
+        "case_question": [slug, case.case_ref, "1.1.01"],
+    }[kind]
+
+
+@pytest.fixture
+def people(inspection, case, inspector, local_assessor, lead, other_inspection_member, admin_user, outsider):
+    observer = add_member(inspection, make_user("observer"), Membership.Role.OBSERVER).user
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "inspector": inspector,
+        "other_inspector": other_inspection_member,
+        "local_assessor": local_assessor,
+        "observer": observer,
+        "lead": lead,
+        "admin": admin_user,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", MATRIX)
+def test_permission_matrix(client, people, case, name, role):
+    method, kind, data, expected = MATRIX[name]
+    user = people[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=_args(kind, case))
+    response = client.post(url, data) if method == "post" else client.get(url)
+    want = expected[ROLES.index(role)]
+    assert response.status_code == want, f"{name} as {role}: {response.status_code}, expected {want}"
+    if want == SIGN_IN and role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_url_has_a_row():
+    names = {
+        pattern.name
+        for pattern in _patterns(get_resolver().url_patterns)
+        if pattern.name and not pattern.name.startswith(("admin", "django")) and "admin" not in str(pattern.pattern)
+    }
+    assert names - set(MATRIX) - NOT_IN_MATRIX == set()
+
+
+def _patterns(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            if getattr(pattern, "app_name", None) == "admin":
+                continue
+            yield from _patterns(pattern.url_patterns)
+        else:
+            yield pattern
