@@ -142,9 +142,7 @@ def seed() -> dict:
         hashed = make_password(PASSWORD)
         lead = _user(LEAD, "Bench", "Lead", hashed)
         shared = _user(SHARED_ASSESSOR, "Shared", "Assessor", hashed)
-        inspectors = [
-            _user(f"bench{n:02d}", "Bench", f"Inspector {n:02d}", hashed) for n in range(1, INSPECTORS + 1)
-        ]
+        inspectors = [_user(f"bench{n:02d}", "Bench", f"Inspector {n:02d}", hashed) for n in range(1, INSPECTORS + 1)]
         Membership.objects.bulk_create(
             [Membership(inspection=inspection, user=lead, role=Membership.Role.LEAD)]
             + [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
+    path("inspections/<slug:slug>/", include("scoring.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ CASE_PAGE = (SIGN_IN, 404, 200, 404, 404, 200, 200, 200)
 INSPECTION_PAGE = (SIGN_IN, 404, 200, 404, 200, 200, 200, 200)
 LEAD_PAGE = (SIGN_IN, 404, 403, 404, 403, 403, 200, 200)
 ANY_SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
+SCORES_PAGE = (SIGN_IN, 404, 403, 404, 403, 200, 200, 200)
+LEAD_ACTION = (SIGN_IN, 404, 403, 404, 403, 403, 302, 302)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -41,6 +43,12 @@ MATRIX = {
     "approve_assessment": ("post", "case", {}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
     "reopen_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
     "case_history": ("get", "case", None, CASE_PAGE),
+    "scores": ("get", "inspection", None, SCORES_PAGE),
+    "criterion_scores": ("get", "inspection_criterion", None, SCORES_PAGE),
+    "question_cases": ("get", "inspection_question", None, SCORES_PAGE),
+    "save_judgement": ("post", "judgement", {"kind": "grade", "value": "well_met"}, LEAD_ACTION),
+    "finalise_scores": ("post", "inspection", {}, LEAD_ACTION),
+    "reopen_scores": ("post", "inspection", {"reason": "x"}, LEAD_ACTION),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
@@ -56,6 +64,9 @@ def _args(kind, case):
         "case": [slug, case.case_ref],
         "case_criterion": [slug, case.case_ref, "1.1"],
         "case_question": [slug, case.case_ref, "1.1.01"],
+        "inspection_criterion": [slug, "1.1"],
+        "inspection_question": [slug, "1.1", "1.1.03"],
+        "judgement": [slug, "criterion", "2.1"],
     }[kind]
 
 

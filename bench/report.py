@@ -1,0 +1,99 @@
+"""Print the load test's figures against the targets (used by run_load.sh; no Django needed).
+
+    python bench/report.py RUN_DIR
+
+Reads RUN_DIR/locust_stats.csv, RUN_DIR/procstat.json, RUN_DIR/check.txt and RUN_DIR/saves.json,
+prints a summary and writes it to RUN_DIR/summary.txt. Targets are reported, not asserted: the
+exit status is always 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+TARGETS = {"criterion page": 150, "answer save": 60}  # p95 in ms
+RSS_TARGET_MB = 250
+
+
+def _stats(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(newline="") as f:
+        return {row["Name"]: row for row in csv.DictReader(f)}
+
+
+def _ok(good: bool) -> str:
+    return "met" if good else "MISSED"
+
+
+def main(run_dir: Path) -> None:
+    lines: list[str] = []
+    say = lines.append
+    stats = _stats(run_dir / "locust_stats.csv")
+    saves = json.loads((run_dir / "saves.json").read_text())
+    meta = json.loads((run_dir / "meta.json").read_text())
+    say(f"run {run_dir.name}: {meta['users']} users, think time {meta['think']} s, {meta['server']}")
+    measured = ""
+    if saves.get("measured_from"):
+        window = saves["written_at"] - saves["measured_from"]
+        measured = f" (measured over the {window:.0f} s after all users had signed in)"
+    say(f"requests{measured}:")
+    say(
+        f"  {'name':<16} {'count':>7} {'fails':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}  target"
+    )
+    for name in ("criterion page", "answer save", "Aggregated"):
+        row = stats.get(name)
+        if row is None:
+            say(f"  {name:<16} (no requests)")
+            continue
+        p95 = float(row["95%"]) if row["95%"] not in ("", "N/A") else float("nan")
+        target = TARGETS.get(name)
+        verdict = f"p95 < {target} ms: {_ok(p95 < target)}" if target else ""
+        say(
+            f"  {name:<16} {row['Request Count']:>7} {row['Failure Count']:>6} {float(row['Requests/s']):>7.1f} "
+            f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {float(row['Max Response Time']):>7.0f}  {verdict}"
+        )
+    failures = sum(int(row["Failure Count"]) for name, row in stats.items() if name != "Aggregated")
+    say(f"failures: {failures}")
+    signs = saves.get("sign_in_seconds") or []
+    if signs:
+        say(
+            f"sign-in of {len(signs)} users at once (not in the figures above): median {signs[len(signs) // 2]:.2f} s, "
+            f"slowest {signs[-1]:.2f} s"
+        )
+
+    check_text = (run_dir / "check.txt").read_text()
+    check = json.loads(next(line[5:] for line in check_text.splitlines() if line.startswith("JSON ")))
+    say(
+        f"lost updates: {check['lost_updates']} (target 0: {_ok(check['lost_updates'] == 0)}); "
+        f"accepted saves checked: {check['accepted_saves']} on {check['questions_saved']} questions, "
+        f"{check['shared_case_saves']} of them on the shared case"
+    )
+    say(
+        f"refused conflicts: {check['refused_conflicts']} (shared case, correct refusals); "
+        f"refused as no longer applicable: {check['refused_not_applicable']}; other refusals: {check['refused_other']}; "
+        f"uncertain outcomes: {check['uncertain']}; stored rows without an accepted save: {check['unexplained_rows']}"
+    )
+
+    proc = json.loads((run_dir / "procstat.json").read_text())
+    workers = proc["gunicorn_workers"]
+    if workers:
+        peaks = {pid: max(v["peak_rss_kb"], v["vmhwm_kb"]) / 1024 for pid, v in workers.items()}
+        worst = max(peaks.values())
+        listed = ", ".join(f"pid {pid}: {mb:.0f} MB" for pid, mb in sorted(peaks.items()))
+        say(f"peak worker RSS (VmHWM): {listed} (target < {RSS_TARGET_MB} MB: {_ok(worst < RSS_TARGET_MB)})")
+    for pid, v in proc["gunicorn_master"].items():
+        say(f"gunicorn master RSS: {max(v['peak_rss_kb'], v['vmhwm_kb']) / 1024:.0f} MB")
+    cpu = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in sorted(proc["cpu_seconds"].items()))
+    say(
+        f"CPU during the run ({proc['seconds']:.0f} s wall, {proc['cores']} cores): {cpu}; "
+        f"machine busy {proc['system_cpu_busy_percent']}%"
+    )
+    text = "\n".join(lines)
+    print(text)
+    (run_dir / "summary.txt").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

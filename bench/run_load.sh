@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Load test of the criterion page and the answer autosave, end to end, in one command:
+#
+#   bash bench/run_load.sh
+#
+# Starts a throwaway PostgreSQL (port PGPORT_TEST, default 54340), migrates, seeds bench-load
+# (bench/seed_load.py), collects static files into a temporary VAR_DIR, serves the app with
+# gunicorn (DEBUG off), runs locust headless (bench/locustfile.py), checks for lost updates
+# (bench/check_lost_updates.py) and prints the figures against the targets (bench/report.py),
+# with the peak RSS of each gunicorn worker. Everything is stopped on exit.
+# Output: bench/out/run-<timestamp>/ (locust CSVs and log, gunicorn log, saves log, summary.txt).
+#
+# Settings (environment):
+#   PGPORT_TEST=54340        PostgreSQL port        BENCH_PORT=8799        gunicorn port
+#   BENCH_USERS=32           locust users (30 inspectors + 2 shared editors; the seed has 32)
+#   BENCH_RUN_TIME=60s       locust run time (sign-in of all users happens inside it)
+#   BENCH_THINK=0.5-2        think time between a user's requests, seconds; 0 = flat out
+#   GUNICORN_WORKERS=2 GUNICORN_THREADS=4   (threads > 1 uses the gthread worker)
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$ROOT/scripts/pg.sh"
+cd "$ROOT"
+
+export PGPORT_TEST="${PGPORT_TEST:-54340}"
+PORT="${BENCH_PORT:-8799}"
+USERS="${BENCH_USERS:-32}"
+RUN_TIME="${BENCH_RUN_TIME:-60s}"
+export BENCH_THINK="${BENCH_THINK:-0.5-2}"
+WORKERS="${GUNICORN_WORKERS:-2}"
+THREADS="${GUNICORN_THREADS:-4}"
+
+RUN_DIR="$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$RUN_DIR"
+PY="$VENV/bin/python"
+VAR_TMP=""
+GUNICORN_PID=""
+SAMPLER_PID=""
+LOCUST_PID=""
+
+stop_pid() {  # stop one process we started, by its pid, and wait for it
+  local pid="$1"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_pid "$LOCUST_PID"
+  stop_pid "$SAMPLER_PID"
+  stop_pid "$GUNICORN_PID"
+  pg_down
+  [ -n "$VAR_TMP" ] && rm -rf "$VAR_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free "$PORT" || { log "port $PORT is in use: set BENCH_PORT"; exit 1; }
+port_free "$PGPORT_TEST" || { log "port $PGPORT_TEST is in use: set PGPORT_TEST"; exit 1; }
+
+ensure_venv
+
+log "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
+pg_up
+VAR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/benchvar.XXXXXX")
+export VAR_DIR="$VAR_TMP" DJANGO_SETTINGS_MODULE=config.settings
+export DEBUG=false ALLOW_DEV_SECRET=true
+# The bench talks plain HTTP to 127.0.0.1: Secure cookies would never be sent back.
+export SECURE_COOKIES=false
+export BENCH_SEED="$RUN_DIR/seed.json" BENCH_SAVES_LOG="$RUN_DIR/saves.json"
+
+log "migrating, collecting static files, seeding bench-load"
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py collectstatic --noinput -v0
+"$PY" bench/seed_load.py
+
+if [ "$THREADS" -gt 1 ]; then worker_args=(--worker-class gthread --threads "$THREADS"); else worker_args=(--worker-class sync); fi
+SERVER="gunicorn --workers $WORKERS ${worker_args[*]}"
+log "starting $SERVER on 127.0.0.1:$PORT"
+"$VENV/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" "${worker_args[@]}" \
+  --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$RUN_DIR/gunicorn.log" --log-level warning &
+GUNICORN_PID=$!
+for _ in $(seq 100); do
+  "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/sign-in/', timeout=2)" 2>/dev/null && break
+  kill -0 "$GUNICORN_PID" 2>/dev/null || { log "gunicorn did not start:"; tail -20 "$RUN_DIR/gunicorn.log" >&2; exit 1; }
+  sleep 0.2
+done
+# Load every worker once (each imports Django and builds its caches on its first requests).
+for _ in $(seq $((WORKERS * 4))); do
+  "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/sign-in/', timeout=5)" >/dev/null 2>&1 || true
+done
+
+cat > "$RUN_DIR/meta.json" <<EOF
+{"users": $USERS, "run_time": "$RUN_TIME", "think": "$BENCH_THINK", "server": "$SERVER", "cores": $(nproc)}
+EOF
+
+"$PY" bench/procstat.py --out "$RUN_DIR/procstat.json" \
+  gunicorn="$RUN_DIR/gunicorn.pid" postgres="$PG_TMP/data/postmaster.pid" locust="$RUN_DIR/locust.pid" &
+SAMPLER_PID=$!
+
+log "running locust: $USERS users for $RUN_TIME, think time $BENCH_THINK s"
+"$VENV/bin/locust" -f bench/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$RUN_TIME" \
+  -H "http://127.0.0.1:$PORT" --only-summary --csv "$RUN_DIR/locust" >"$RUN_DIR/locust.log" 2>&1 &
+LOCUST_PID=$!
+echo "$LOCUST_PID" > "$RUN_DIR/locust.pid"
+locust_status=0
+wait "$LOCUST_PID" || locust_status=$?
+LOCUST_PID=""
+stop_pid "$SAMPLER_PID"; SAMPLER_PID=""
+grep "^bench:" "$RUN_DIR/locust.log" || true
+sed -n '/^Type /,$p' "$RUN_DIR/locust.log" | grep -v '^\[' || true
+[ "$locust_status" = 0 ] || log "locust exited with status $locust_status (failures, or see $RUN_DIR/locust.log)"
+
+log "checking for lost updates"
+"$PY" bench/check_lost_updates.py --json "$RUN_DIR/saves.json" > "$RUN_DIR/check.txt" || true
+grep -v '^JSON ' "$RUN_DIR/check.txt" | head -40
+
+log "summary (also in ${RUN_DIR#"$ROOT"/}/summary.txt)"
+"$PY" bench/report.py "$RUN_DIR"
