@@ -24,7 +24,7 @@ def scoring_rules(rules: dict[str, Any]) -> ScoringRules:
     )
 
 
-def _questions(definition: dict[str, Any]) -> Iterator[tuple[dict, dict, dict]]:
+def _questions(definition: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     """(section, criterion, question) for every question, in file order."""
     for section in definition["sections"]:
         for criterion in section["criteria"]:
