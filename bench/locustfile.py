@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+import gevent
 import gevent.event
 from locust import HttpUser, constant, events, task
 
@@ -87,6 +88,9 @@ _lock = threading.Lock()
 SAVES: list[dict] = []  # accepted saves
 COUNTS = {"refused_conflict": 0, "refused_not_applicable": 0, "refused_other": 0, "uncertain": 0}
 UNCERTAIN: list[dict] = []  # saves whose outcome is unknown (transport error, 5xx): the check reports them
+# Saves sent but not answered yet. Those still here when the run stops were cut off by locust: the
+# server may have stored them, so the check accepts them as possible last writes.
+IN_FLIGHT: dict[int, dict] = {}
 
 
 def _count(key: str, item: dict | None = None) -> None:
@@ -102,19 +106,21 @@ def _write_log(environment, **kwargs) -> None:
         signs = sorted(SIGN_INS)
         data = {
             "slug": SLUG,
+            "seed": str(SEED_PATH),
             "measured_from": MEASURED_FROM[0] if MEASURED_FROM else None,
             "sign_in_seconds": signs,
             "written_at": time.time(),
             "counts": dict(COUNTS),
             "saves": list(SAVES),
             "uncertain": list(UNCERTAIN),
+            "interrupted": list(IN_FLIGHT.values()),
         }
     SAVES_LOG.parent.mkdir(parents=True, exist_ok=True)
     SAVES_LOG.write_text(json.dumps(data))
     print(
         f"bench: {len(data['saves'])} accepted saves, {COUNTS['refused_conflict']} refused conflicts, "
         f"{COUNTS['refused_not_applicable']} refused as not applicable, {COUNTS['refused_other']} other refusals, "
-        f"{COUNTS['uncertain']} uncertain; log {SAVES_LOG}"
+        f"{COUNTS['uncertain']} uncertain, {len(data['interrupted'])} cut off by the end of the run; log {SAVES_LOG}"
     )
     if signs:
         print(
@@ -172,6 +178,10 @@ class AssessingUser(HttpUser):
         _signed_in(self.environment, time.perf_counter() - started)
         # Everyone starts working together once all have signed in (see _signed_in).
         ALL_SIGNED_IN.wait(timeout=SIGN_IN_TIMEOUT)
+        # The server has closed the connection that waited idle; start on a fresh one.
+        self.client.close()
+        # Spread the first requests over one think time rather than all at the same instant.
+        gevent.sleep(random.uniform(0, THINK[1]))
 
     def page_url(self, case_ref: str, criterion: str) -> str:
         return f"/inspections/{SLUG}/cases/{case_ref}/criteria/{criterion}/"
@@ -179,7 +189,7 @@ class AssessingUser(HttpUser):
     def read_page(self, case_ref: str, criterion: str) -> dict[str, dict] | None:
         with self.client.get(self.page_url(case_ref, criterion), name="criterion page", catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"status {r.status_code}")
+                r.failure(f"status {r.status_code}" + (f": {r.error!r}" if r.status_code == 0 else ""))
                 return None
             blocks = parse_blocks(r.text)
             if not blocks:
@@ -199,7 +209,9 @@ class AssessingUser(HttpUser):
         headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "HX-Request": "true"}
         data = {f"value-{code}": value, f"note-{code}": note, f"version-{code}": str(base)}
         url = f"/inspections/{SLUG}/cases/{case_ref}/answers/{code}/"
+        IN_FLIGHT[id(item)] = item
         with self.client.post(url, data, headers=headers, name="answer save", catch_response=True) as r:
+            del IN_FLIGHT[id(item)]  # not reached when the run stops this user mid-request
             text = r.text or ""
             if r.status_code == 200 and CONFLICT_TEXT in text and r.headers.get("HX-Retarget"):
                 _count("refused_conflict")
@@ -227,7 +239,11 @@ class AssessingUser(HttpUser):
                 _count("uncertain", item)
             else:
                 _count("refused_other")
-            r.failure(f"status {r.status_code}: {text[:200]}")
+            r.failure(
+                f"status {r.status_code}: {r.error!r}"
+                if r.status_code == 0
+                else f"status {r.status_code}: {text[:200]}"
+            )
             return "error"
 
     expects_interference = False

@@ -89,6 +89,7 @@ def main() -> None:
     first_system = _system_ticks()
     last_system = first_system
     samples = 0
+    series = []  # (time, {group: cpu seconds so far}, machine busy seconds so far): for any window
     started = time.time()
     while not stop:
         samples += 1
@@ -105,10 +106,21 @@ def main() -> None:
                     kb = _status_kb(pid)
                     if not kb:
                         continue
-                    seen = table.setdefault(pid, {"peak_rss_kb": 0, "vmhwm_kb": 0})
+                    seen = table.setdefault(pid, {"peak_rss_kb": 0, "vmhwm_kb": 0, "cpu_ticks_first": None})
                     seen["peak_rss_kb"] = max(seen["peak_rss_kb"], kb.get("VmRSS", 0))
                     seen["vmhwm_kb"] = max(seen["vmhwm_kb"], kb.get("VmHWM", 0))
+                    ticks_now = _cpu_ticks(pid, include_reaped=False)
+                    if seen["cpu_ticks_first"] is None:
+                        seen["cpu_ticks_first"] = ticks_now
+                    seen["cpu_seconds"] = round((ticks_now - seen["cpu_ticks_first"]) / TICK, 1)
         last_system = _system_ticks()
+        series.append(
+            [
+                round(time.time(), 2),
+                {name: round((cpu_last[name] - cpu_first[name]) / TICK, 2) for name in cpu_last},
+                round(((last_system[0] - last_system[1]) - (first_system[0] - first_system[1])) / TICK, 2),
+            ]
+        )
         deadline = time.time() + args.interval
         while not stop and time.time() < deadline:
             time.sleep(0.05)
@@ -119,9 +131,11 @@ def main() -> None:
         "samples": samples,
         "cores": os.cpu_count(),
         "system_cpu_busy_percent": round(100 * (total - idle) / total, 1) if total else None,
+        "system_cpu_busy_seconds": round((total - idle) / TICK, 1),
         "cpu_seconds": {name: round((cpu_last[name] - cpu_first[name]) / TICK, 1) for name in cpu_last},
         "gunicorn_workers": {str(pid): values for pid, values in workers.items()},
         "gunicorn_master": {str(pid): values for pid, values in masters.items()},
+        "series": series,
     }
     Path(args.out).write_text(json.dumps(result, indent=1))
 

@@ -23,6 +23,19 @@ def _stats(path: Path) -> dict[str, dict[str, str]]:
         return {row["Name"]: row for row in csv.DictReader(f)}
 
 
+def _window(series: list, start: float | None, end: float):
+    """CPU seconds per group and machine busy seconds between two times, from procstat's series."""
+    if not series or start is None:
+        return None
+    inside = [point for point in series if start <= point[0] <= end + 1]
+    before = [point for point in series if point[0] <= start]
+    if len(inside) < 2:
+        return None
+    first, last = (before[-1] if before else inside[0]), inside[-1]
+    groups = {name: last[1].get(name, 0) - first[1].get(name, 0) for name in last[1]}
+    return last[0] - first[0], groups, last[2] - first[2]
+
+
 def _ok(good: bool) -> str:
     return "met" if good else "MISSED"
 
@@ -39,9 +52,8 @@ def main(run_dir: Path) -> None:
         window = saves["written_at"] - saves["measured_from"]
         measured = f" (measured over the {window:.0f} s after all users had signed in)"
     say(f"requests{measured}:")
-    say(
-        f"  {'name':<16} {'count':>7} {'fails':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}  target"
-    )
+    heads = ("count", "fails", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    say(f"  {'name':<16} " + " ".join(f"{h:>7}" for h in heads) + "  target")
     for name in ("criterion page", "answer save", "Aggregated"):
         row = stats.get(name)
         if row is None:
@@ -72,8 +84,10 @@ def main(run_dir: Path) -> None:
     )
     say(
         f"refused conflicts: {check['refused_conflicts']} (shared case, correct refusals); "
-        f"refused as no longer applicable: {check['refused_not_applicable']}; other refusals: {check['refused_other']}; "
-        f"uncertain outcomes: {check['uncertain']}; stored rows without an accepted save: {check['unexplained_rows']}"
+        f"refused as no longer applicable: {check['refused_not_applicable']}; "
+        f"other refusals: {check['refused_other']}; "
+        f"uncertain outcomes: {check['uncertain']}; cut off by the end of the run: {check['interrupted']} "
+        f"({check['completed_unseen']} stored); stored rows without an accepted save: {check['unexplained_rows']}"
     )
 
     proc = json.loads((run_dir / "procstat.json").read_text())
@@ -81,15 +95,36 @@ def main(run_dir: Path) -> None:
     if workers:
         peaks = {pid: max(v["peak_rss_kb"], v["vmhwm_kb"]) / 1024 for pid, v in workers.items()}
         worst = max(peaks.values())
-        listed = ", ".join(f"pid {pid}: {mb:.0f} MB" for pid, mb in sorted(peaks.items()))
+        listed = ", ".join(
+            f"pid {pid}: {mb:.0f} MB (CPU {workers[pid].get('cpu_seconds', 0):.0f} s)"
+            for pid, mb in sorted(peaks.items())
+        )
         say(f"peak worker RSS (VmHWM): {listed} (target < {RSS_TARGET_MB} MB: {_ok(worst < RSS_TARGET_MB)})")
-    for pid, v in proc["gunicorn_master"].items():
+    for v in proc["gunicorn_master"].values():
         say(f"gunicorn master RSS: {max(v['peak_rss_kb'], v['vmhwm_kb']) / 1024:.0f} MB")
     cpu = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in sorted(proc["cpu_seconds"].items()))
+    other = proc["system_cpu_busy_seconds"] - sum(proc["cpu_seconds"].values())
     say(
-        f"CPU during the run ({proc['seconds']:.0f} s wall, {proc['cores']} cores): {cpu}; "
-        f"machine busy {proc['system_cpu_busy_percent']}%"
+        f"CPU during the run ({proc['seconds']:.0f} s wall, {proc['cores']} cores): {cpu}, "
+        f"other processes {other:.0f} s; machine busy {proc['system_cpu_busy_percent']}%"
     )
+    window = _window(proc["series"], saves.get("measured_from"), saves["written_at"])
+    if window:
+        seconds, groups, busy = window
+        requests = sum(int(row["Request Count"]) for name, row in stats.items() if name != "Aggregated")
+        other = busy - sum(groups.values())
+        mine = ", ".join(f"{name} {value:.1f} s" for name, value in sorted(groups.items()))
+        say(
+            f"CPU in the measured {seconds:.0f} s: {mine}, other processes {other:.1f} s "
+            f"(machine {100 * busy / (seconds * proc['cores']):.0f}% busy); "
+            f"server CPU per request: {1000 * groups.get('gunicorn', 0) / max(requests, 1):.1f} ms gunicorn + "
+            f"{1000 * groups.get('postgres', 0) / max(requests, 1):.1f} ms PostgreSQL"
+        )
+        if other > 0.1 * seconds:
+            say(
+                "  WARNING: other processes used the CPU during the measured window; latencies are pessimistic "
+                "(CPU per request is the steadier figure)"
+            )
     text = "\n".join(lines)
     print(text)
     (run_dir / "summary.txt").write_text(text + "\n")

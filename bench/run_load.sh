@@ -16,6 +16,8 @@
 #   BENCH_RUN_TIME=60s       locust run time (sign-in of all users happens inside it)
 #   BENCH_THINK=0.5-2        think time between a user's requests, seconds; 0 = flat out
 #   GUNICORN_WORKERS=2 GUNICORN_THREADS=4   (threads > 1 uses the gthread worker)
+#   BENCH_PREFILL=0.5        share of each case's questions answered by the seed before the run
+#   BENCH_WAIT_QUIET=0       wait up to this many seconds for other processes to leave the CPU idle
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$ROOT/scripts/pg.sh"
 cd "$ROOT"
@@ -27,6 +29,7 @@ RUN_TIME="${BENCH_RUN_TIME:-60s}"
 export BENCH_THINK="${BENCH_THINK:-0.5-2}"
 WORKERS="${GUNICORN_WORKERS:-2}"
 THREADS="${GUNICORN_THREADS:-4}"
+KEEPALIVE="${GUNICORN_KEEPALIVE:-5}"
 
 RUN_DIR="$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RUN_DIR"
@@ -76,10 +79,10 @@ log "migrating, collecting static files, seeding bench-load"
 "$PY" bench/seed_load.py
 
 if [ "$THREADS" -gt 1 ]; then worker_args=(--worker-class gthread --threads "$THREADS"); else worker_args=(--worker-class sync); fi
-SERVER="gunicorn --workers $WORKERS ${worker_args[*]}"
+SERVER="gunicorn --workers $WORKERS ${worker_args[*]} --keep-alive $KEEPALIVE"
 log "starting $SERVER on 127.0.0.1:$PORT"
 "$VENV/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" "${worker_args[@]}" \
-  --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$RUN_DIR/gunicorn.log" --log-level warning &
+  --keep-alive "$KEEPALIVE" --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$RUN_DIR/gunicorn.log" --log-level warning &
 GUNICORN_PID=$!
 for _ in $(seq 100); do
   "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/sign-in/', timeout=2)" 2>/dev/null && break
@@ -90,6 +93,21 @@ done
 for _ in $(seq $((WORKERS * 4))); do
   "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/sign-in/', timeout=5)" >/dev/null 2>&1 || true
 done
+
+if [ "${BENCH_WAIT_QUIET:-0}" -gt 0 ]; then
+  log "waiting up to ${BENCH_WAIT_QUIET} s for the machine to be quiet (5 s in a row over 85% idle)"
+  "$PY" - "$BENCH_WAIT_QUIET" <<'PYEOF'
+import sys, time
+def ticks():
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(f), f[3] + f[4]
+deadline, quiet = time.time() + float(sys.argv[1]), 0
+while time.time() < deadline and quiet < 5:
+    t0, i0 = ticks(); time.sleep(1); t1, i1 = ticks()
+    quiet = quiet + 1 if (i1 - i0) / max(t1 - t0, 1) > 0.85 else 0
+print("quiet" if quiet >= 5 else "still busy: going ahead", file=sys.stderr)
+PYEOF
+fi
 
 cat > "$RUN_DIR/meta.json" <<EOF
 {"users": $USERS, "run_time": "$RUN_TIME", "think": "$BENCH_THINK", "server": "$SERVER", "cores": $(nproc)}

@@ -10,8 +10,12 @@ Idempotent: the frameworks are (re)loaded (unchanged files change nothing), the 
 or have their password reset. Writes a manifest (users, case refs, criterion codes) that the
 locustfile reads: bench/out/seed.json, or the path in BENCH_SEED.
 
+Every case is half answered to begin with (BENCH_PREFILL, default 0.5: the first half of the
+framework's questions that apply get a random option, at version 1), as in the middle of fieldwork:
+the criterion page and the autosave load all of a case's answers, so their cost grows with them.
+
 Environment: BENCH_PASSWORD (default "bench-password"), BENCH_INSPECTORS (default 30),
-BENCH_CASES_EACH (default 4), BENCH_SEED.
+BENCH_CASES_EACH (default 4), BENCH_PREFILL (default 0.5; 0 = empty cases), BENCH_SEED.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -36,8 +41,8 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from cases.models import Case  # noqa: E402
-from inspections.applicability import applies_to_case, case_attribute_errors  # noqa: E402
+from cases.models import Answer, Assessment, Case  # noqa: E402
+from inspections.applicability import NA, applies_to_case, case_attribute_errors, question_applies  # noqa: E402
 from inspections.models import Inspection, Membership  # noqa: E402
 from inspections.services import create_inspection  # noqa: E402
 from inspections.structure import structure_for  # noqa: E402
@@ -48,6 +53,8 @@ AREA = "Benchmark Area"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-password")
 INSPECTORS = int(os.environ.get("BENCH_INSPECTORS", "30"))
 CASES_EACH = int(os.environ.get("BENCH_CASES_EACH", "4"))
+# Share of the framework's questions (in order) answered on every case before the run.
+PREFILL = float(os.environ.get("BENCH_PREFILL", "0.5"))
 LEAD = "benchlead"
 SHARED_ASSESSOR = "benchshared"
 SHARED_CASE = "BL-SHARED"
@@ -117,6 +124,44 @@ def _user(username: str, first: str, last: str, password_hash: str):
     return user
 
 
+def _prefill(structure, cases: list[Case]) -> dict[str, list[str]]:
+    """Answer the first PREFILL share of each case's questions (framework order), as if fieldwork
+    were under way: the pages' cost grows with the answers a case already has. Rows are written
+    with bulk_create at version 1 (no history rows); the assessments are in progress."""
+    if PREFILL <= 0:
+        return {}
+    rng = random.Random(2007)
+    codes = list(structure.questions)
+    upto = round(PREFILL * len(codes))
+    assessments = Assessment.objects.bulk_create(
+        Assessment(case=case, state=Assessment.State.IN_PROGRESS, version=1) for case in cases
+    )
+    rows, prefilled = [], {}
+    for case, assessment in zip(cases, assessments, strict=True):
+        effective: dict[str, str] = {}  # as FrameworkStructure.applicable: a gate that does not apply counts as N/A
+        for code in codes[:upto]:
+            question = structure.questions[code]
+            if not question_applies(question.as_rule(), case.attributes, effective):
+                effective[code] = NA
+                continue
+            option = rng.choice(question.options)
+            effective[code] = option.code
+            rows.append(
+                Answer(
+                    assessment=assessment,
+                    question_id=structure.question_ids[code],
+                    value=option.code,
+                    sufficient=option.sufficient,
+                    note="prefill",
+                    version=1,
+                    updated_by_id=case.assessor_id,
+                )
+            )
+            prefilled.setdefault(case.case_ref, []).append(code)
+    Answer.objects.bulk_create(rows, batch_size=2000)
+    return prefilled
+
+
 def seed() -> dict:
     started = time.monotonic()
     call_command("load_frameworks", stdout=open(os.devnull, "w"))
@@ -157,8 +202,9 @@ def seed() -> dict:
         ]
         cases.append(Case(inspection=inspection, case_ref=SHARED_CASE, attributes=ATTRIBUTES, assessor=shared))
         Case.objects.bulk_create(cases)
+        structure = structure_for(inspection.framework)
+        prefilled = _prefill(structure, cases)
 
-    structure = structure_for(inspection.framework)
     criteria = [criterion.code for criterion in structure.case_criteria()]
     by_attributes = [code for code, q in structure.questions.items() if applies_to_case(q.applies_to, ATTRIBUTES)]
     manifest = {
@@ -173,6 +219,9 @@ def seed() -> dict:
         ],
         "shared": {"case": SHARED_CASE, "users": [LEAD, SHARED_ASSESSOR]},
         "criteria": criteria,
+        "prefill": PREFILL,
+        # Answers stored at version 1 by the seed, per case: the lost-update check starts from these.
+        "prefilled": prefilled,
         "questions_total": len(structure.questions),
         "questions_applying_by_attributes": len(by_attributes),
     }
@@ -182,7 +231,8 @@ def seed() -> dict:
         f"seeded {SLUG} ({FRAMEWORK}, {connection.vendor}): {len(inspectors)} inspectors x {CASES_EACH} cases, "
         f"lead {LEAD}, shared case {SHARED_CASE} ({LEAD} + {SHARED_ASSESSOR}); "
         f"{len(by_attributes)} of {len(structure.questions)} questions apply by the case details; "
-        f"{len(criteria)} criteria; manifest {MANIFEST}; {time.monotonic() - started:.1f} s"
+        f"{len(criteria)} criteria; {sum(map(len, prefilled.values()))} answers prefilled; "
+        f"manifest {MANIFEST}; {time.monotonic() - started:.1f} s"
     )
     return manifest
 

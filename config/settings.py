@@ -119,6 +119,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Admins publish reports; set true to let lead inspectors publish their own inspection's report.
+LEADS_MAY_PUBLISH = env_bool("LEADS_MAY_PUBLISH", False)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

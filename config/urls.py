@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
     path("inspections/<slug:slug>/", include("scoring.urls")),
+    path("inspections/<slug:slug>/report/", include("reports.urls")),
+    path("inspections/<slug:slug>/report/", include("reports.urls_publishing")),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from inspections.models import Inspection
 from scoring.engine import InspectionScores, score_inspection
 from scoring.models import Judgement, ScoreSnapshot
 from scoring.rules import scoring_framework
-from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, question_tallies
+from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, programme_tallies, question_tallies
 
 Kind = Judgement.Kind
 
@@ -22,6 +22,27 @@ def compute_scores(inspection: Inspection, *, final: bool = False) -> Inspection
     definition = inspection.framework.definition
     tallies = question_tallies(inspection, FINAL_STATES if final else DRAFT_STATES)
     return score_inspection(scoring_framework(definition), tallies)
+
+
+def score_programme(inspection_ids, *, final: bool = False):
+    """(inspection id, InspectionScores) for every inspection of a programme, streamed: the
+    rules are built once per framework version and the tallies come from one aggregate query."""
+    from inspections.models import Framework
+
+    ids = list(inspection_ids)
+    framework_of = dict(Inspection.objects.filter(pk__in=ids).values_list("id", "framework_id"))
+    frameworks = {
+        pk: scoring_framework(definition)
+        for pk, definition in Framework.objects.filter(pk__in=set(framework_of.values())).values_list(
+            "id", "definition"
+        )
+    }
+    pending = set(framework_of)
+    for inspection_id, tallies in programme_tallies(ids, FINAL_STATES if final else DRAFT_STATES):
+        pending.discard(inspection_id)
+        yield inspection_id, score_inspection(frameworks[framework_of[inspection_id]], tallies)
+    for inspection_id in sorted(pending):  # nothing counted yet: every score n/a
+        yield inspection_id, score_inspection(frameworks[framework_of[inspection_id]], {})
 
 
 def criterion_judgement_kind(definition: dict) -> str | None:

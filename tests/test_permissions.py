@@ -3,10 +3,13 @@
 A new URL without a row here fails test_every_url_has_a_row.
 """
 
+import hashlib
+
 import pytest
 from django.urls import get_resolver, reverse
 
 from inspections.models import Membership
+from reports.models import GoodPractice, PublishedReport, Recommendation, ReportRender
 from tests.factories import add_member, make_user
 
 ROLES = ["anonymous", "outsider", "inspector", "other_inspector", "local_assessor", "observer", "lead", "admin"]
@@ -49,6 +52,24 @@ MATRIX = {
     "save_judgement": ("post", "judgement", {"kind": "grade", "value": "well_met"}, LEAD_ACTION),
     "finalise_scores": ("post", "inspection", {}, LEAD_ACTION),
     "reopen_scores": ("post", "inspection", {"reason": "x"}, LEAD_ACTION),
+    "report_content": ("get", "inspection", None, LEAD_PAGE),
+    "edit_report_part": ("get", "report_part", None, LEAD_PAGE),
+    "edit_criterion_narrative": ("get", "inspection_criterion", None, LEAD_PAGE),
+    "recommendations": ("get", "inspection", None, LEAD_PAGE),
+    "edit_recommendation": ("get", "recommendation", None, LEAD_PAGE),
+    "delete_recommendation": ("post", "recommendation", {}, LEAD_ACTION),
+    "good_practice": ("get", "inspection", None, LEAD_PAGE),
+    "edit_good_practice": ("get", "good_practice", None, LEAD_PAGE),
+    "delete_good_practice": ("post", "good_practice", {}, LEAD_ACTION),
+    "report_preview": ("get", "inspection", None, SCORES_PAGE),
+    "report_status": ("get", "inspection", None, SCORES_PAGE),
+    "render_report": ("post", "inspection", {}, LEAD_ACTION),
+    "render_download": ("get", "render", None, SCORES_PAGE),
+    # Admins publish (leads only where LEADS_MAY_PUBLISH is set); not finalised here, so refused with a message.
+    "publish_report": ("post", "inspection", {}, (SIGN_IN, 404, 403, 404, 403, 403, 403, 302)),
+    "published_download": ("get", "published", None, INSPECTION_PAGE),
+    "export_answers": ("get", "inspection", None, SCORES_PAGE),
+    "export_scores_file": ("get", "inspection", None, SCORES_PAGE),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
@@ -56,18 +77,51 @@ NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
 
 def _args(kind, case):
     slug = case.inspection.slug
-    return {
-        None: [],
-        "framework": ["mini-test", "1"],
-        "framework_criterion": ["mini-test", "1", "1.1"],
-        "inspection": [slug],
-        "case": [slug, case.case_ref],
-        "case_criterion": [slug, case.case_ref, "1.1"],
-        "case_question": [slug, case.case_ref, "1.1.01"],
-        "inspection_criterion": [slug, "1.1"],
-        "inspection_question": [slug, "1.1", "1.1.03"],
-        "judgement": [slug, "criterion", "2.1"],
-    }[kind]
+    inspection = case.inspection
+    # Objects some URLs need are made only for the rows that use them.
+    makers = {
+        None: lambda: [],
+        "framework": lambda: ["mini-test", "1"],
+        "framework_criterion": lambda: ["mini-test", "1", "1.1"],
+        "inspection": lambda: [slug],
+        "case": lambda: [slug, case.case_ref],
+        "case_criterion": lambda: [slug, case.case_ref, "1.1"],
+        "case_question": lambda: [slug, case.case_ref, "1.1.01"],
+        "inspection_criterion": lambda: [slug, "1.1"],
+        "inspection_question": lambda: [slug, "1.1", "1.1.03"],
+        "judgement": lambda: [slug, "criterion", "2.1"],
+        "report_part": lambda: [slug, "foreword"],
+        "recommendation": lambda: [
+            slug,
+            Recommendation.objects.get_or_create(inspection=inspection, number=1, text="Improve")[0].pk,
+        ],
+        "good_practice": lambda: [
+            slug,
+            GoodPractice.objects.get_or_create(inspection=inspection, position=1, criterion="1.1", text="x")[0].pk,
+        ],
+        "render": lambda: [slug, _ready_render(inspection).pk],
+        "published": lambda: [slug, _published(inspection).version],
+    }
+    return makers[kind]()
+
+
+def _ready_render(inspection):
+    lead = inspection.memberships.get(role=Membership.Role.LEAD).user
+    return ReportRender.objects.create(
+        inspection=inspection, requested_by=lead, status="ready", pdf=b"%PDF-1.7", pages=1
+    )
+
+
+def _published(inspection):
+    pdf = b"%PDF-1.7 published"
+    return PublishedReport.objects.create(
+        inspection=inspection,
+        version=1,
+        published_by=inspection.memberships.get(role=Membership.Role.LEAD).user,
+        snapshot={},
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
 
 
 @pytest.fixture

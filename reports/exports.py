@@ -1,0 +1,85 @@
+"""Answers and scores for analysis, as CSV or XLSX, streamed rather than loaded at once.
+
+Case references are replaced by stable pseudonyms (and evidence notes left out, since they may
+name people) unless the person exporting is the lead inspector or an administrator.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import tempfile
+from collections.abc import Iterable, Iterator
+
+import xlsxwriter
+from django.conf import settings
+
+from cases.models import Answer
+from inspections.models import Inspection
+from scoring.scores import compute_scores, current_snapshot
+
+ANSWER_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state", "assessor", "note"]
+PSEUDONYMOUS_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state"]
+SCORE_COLUMNS = ["criterion", "question", "sufficient", "relevant", "score"]
+
+
+def pseudonym(inspection: Inspection, case_ref: str) -> str:
+    """The same case always gets the same pseudonym; it cannot be reversed without the secret key."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{inspection.pk}:{case_ref}".encode(), hashlib.sha256)
+    return f"CASE-{digest.hexdigest()[:10].upper()}"
+
+
+def answer_rows(inspection: Inspection, *, pseudonymise: bool) -> Iterator[list]:
+    answers = (
+        Answer.objects.filter(assessment__case__inspection=inspection)
+        .order_by("assessment__case__case_ref", "question__position")
+        .values_list(
+            "assessment__case__case_ref",
+            "question__code",
+            "question__criterion__code",
+            "value",
+            "sufficient",
+            "assessment__state",
+            "updated_by__username",
+            "note",
+        )
+    )
+    for case_ref, question, criterion, value, sufficient, state, assessor, note in answers.iterator(chunk_size=2000):
+        sufficient_text = "" if sufficient is None else ("yes" if sufficient else "no")
+        if pseudonymise:
+            yield [pseudonym(inspection, case_ref), question, criterion, value, sufficient_text, state]
+        else:
+            yield [case_ref, question, criterion, value, sufficient_text, state, assessor or "", note]
+
+
+def score_rows(inspection: Inspection) -> list[list]:
+    snapshot = current_snapshot(inspection)
+    rows = snapshot.data["rows"] if snapshot else compute_scores(inspection).as_rows()
+    return [[row[column] for column in SCORE_COLUMNS] for row in rows]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def xlsx_file(sheet: str, header: list[str], rows: Iterable[list]):
+    """An XLSX workbook written row by row (constant memory) to a temporary file, rewound."""
+    handle = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
+    worksheet = workbook.add_worksheet(sheet)
+    bold = workbook.add_format({"bold": True})
+    worksheet.write_row(0, 0, header, bold)
+    for index, row in enumerate(rows, start=1):
+        worksheet.write_row(index, 0, row)
+    workbook.close()
+    handle.seek(0)
+    return handle

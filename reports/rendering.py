@@ -1,0 +1,22 @@
+"""From an inspection (or a published snapshot) to report HTML and PDF bytes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from inspections.models import Inspection
+from reports.assembly import assemble_report
+from reports.pdf import page_count, render_pdf
+
+
+def report_html(inspection: Inspection, *, snapshot: dict | None = None, for_pdf: bool = False) -> str:
+    context = assemble_report(inspection, snapshot=snapshot)
+    context["for_pdf"] = for_pdf
+    return render_to_string("reports/report.html", context)
+
+
+def render_report_pdf(inspection: Inspection, *, snapshot: dict | None = None) -> tuple[bytes, int]:
+    html = report_html(inspection, snapshot=snapshot, for_pdf=True)
+    pdf = render_pdf(html, base_url=str(settings.BASE_DIR))
+    return pdf, page_count(pdf)
