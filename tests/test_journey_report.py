@@ -1,0 +1,88 @@
+"""Journey: the lead writes report parts (with a score placeholder), previews the report,
+renders the PDF in the background; an admin publishes it and downloads the published PDF
+with its hash. Every page is checked with axe-core."""
+
+import hashlib
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from reports.models import PublishedReport
+from scoring.services import finalise_scores
+from tests.factories import PASSWORD, make_assessed_cases
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page: Page, base: str, username: str, next_path: str) -> None:
+    page.goto(f"{base}/sign-in/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_write_preview_render_publish_download(page: Page, browser: Browser, live_server, inspection, lead, admin_user):
+    make_assessed_cases(inspection, 6, values=lambda i: {"1.1.03": "too_high" if i < 2 else "correct"})
+    base = live_server.url
+    report = f"/inspections/{inspection.slug}/report/"
+    sign_in(page, base, "lead", report)
+    expect(page.get_by_role("heading", name="Report content")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Foreword").click()
+    page.get_by_label("Foreword").fill("Work was sound overall: preparing for sentence scored {{score:1.1}}.")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+    page.goto(f"{base}{report}criteria/1.1/")
+    page.get_by_label("Strengths").fill("Reports were timely\nProposals were clear")
+    page.get_by_label("Areas for improvement").fill("Classification of risk was too high in two cases")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+    page.goto(f"{base}{report}recommendations/")
+    page.get_by_label("Recommendation").fill("Risk of harm classifications are checked by a manager")
+    page.get_by_role("button", name="Add recommendation").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+    # Finalise the scores, then preview: the placeholder shows the same figure as the score table.
+    snapshot = finalise_scores(user=lead, inspection=inspection)
+    score = snapshot.data["document"]["criteria"][0]["display"]
+    page.goto(f"{base}{report}preview/")
+    expect(page.get_by_text(f"preparing for sentence scored {score}.")).to_be_visible()
+    expect(page.get_by_text(f"Score: {score}").first).to_be_visible()
+    expect(page.get_by_text("Classification of risk was too high in two cases")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{base}{report}pdf/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Render the PDF").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}{report}pdf/")
+    expect(page.get_by_text("Ready")).to_be_visible(timeout=30000)
+    assert_accessible(page)
+    with page.expect_download() as draft:
+        page.get_by_role("link", name="Download the draft PDF").click()
+    assert draft.value.suggested_filename.endswith(".pdf")
+
+    admin = browser.new_page()
+    sign_in(admin, base, "admin", f"{report}pdf/")
+    admin.get_by_role("button", name="Publish the report").click()
+    expect(admin.get_by_text("Version 1 published")).to_be_visible(timeout=30000)
+    assert_accessible(admin)
+    published = PublishedReport.objects.get()
+    expect(admin.get_by_text(published.sha256).first).to_be_visible()
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Version 1 (PDF)").click()
+    data = open(download.value.path(), "rb").read()
+    assert hashlib.sha256(data).hexdigest() == published.sha256
