@@ -109,7 +109,43 @@ def create_demo(framework_code: str = "omi-2006") -> tuple[Inspection, bool]:
             for case in assigned:
                 case.assessor = assessor
         _record_work(inspection, plan, lead, rng)
+        _write_narrative(inspection, lead)
     return inspection, True
+
+
+def _write_narrative(inspection: Inspection, lead) -> None:
+    """A first draft of the report, as a lead might have it mid-way through writing."""
+    from reports.models import CriterionNarrative, Recommendation, ReportContent
+
+    ReportContent.objects.create(
+        inspection=inspection,
+        foreword=(
+            "This inspection found offender management in Northmoor to be sound in most respects. "
+            "The Risk of Harm thread scored {{headline:roh}} across the {{cases}} cases we inspected.\n\n"
+            "We thank the staff of the area for their openness during the fieldwork week."
+        ),
+        summaries={
+            "1": "Reports for the courts were of good quality ({{score:1.1}}). Assessment of risk of harm "
+            "scored {{score:1.2}}: screenings were usually done, but full analyses were not always thorough.",
+            "2": "Work to deliver the sentence plan scored {{score:2.1}}; contact levels were generally appropriate.",
+        },
+        acknowledgements="We are grateful to the area assessors who took part in the inspection.",
+        updated_by=lead,
+        version=1,
+    )
+    CriterionNarrative.objects.create(
+        inspection=inspection,
+        code="1.2",
+        strengths=["RoH screenings were completed at the start of sentence in most cases.", "MAPPA levels were shared."],
+        areas_for_improvement=["Full RoH analyses did not always draw on previous convictions."],
+        updated_by=lead,
+    )
+    Recommendation.objects.create(
+        inspection=inspection,
+        number=1,
+        text="Full risk of harm analyses draw on all available information, including previous convictions.",
+        criteria=["1.2"],
+    )
 
 
 # How far each person has got: approved, submitted, returned, in progress; the rest not started.
