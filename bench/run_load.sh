@@ -16,6 +16,9 @@
 #   BENCH_RUN_TIME=60s       locust run time (sign-in of all users happens inside it)
 #   BENCH_THINK=0.5-2        think time between a user's requests, seconds; 0 = flat out
 #   GUNICORN_WORKERS=2 GUNICORN_THREADS=4   (threads > 1 uses the gthread worker)
+#   GUNICORN_KEEPALIVE=0     0 closes each connection after its response, as nginx's default
+#                            (HTTP/1.0 to the upstream) does; with keep-alive, gthread workers keep
+#                            the connections they accepted and one worker ends up with most users
 #   BENCH_PREFILL=0.5        share of each case's questions answered by the seed before the run
 #   BENCH_WAIT_QUIET=0       wait up to this many seconds for other processes to leave the CPU idle
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -29,7 +32,7 @@ RUN_TIME="${BENCH_RUN_TIME:-60s}"
 export BENCH_THINK="${BENCH_THINK:-0.5-2}"
 WORKERS="${GUNICORN_WORKERS:-2}"
 THREADS="${GUNICORN_THREADS:-4}"
-KEEPALIVE="${GUNICORN_KEEPALIVE:-5}"
+KEEPALIVE="${GUNICORN_KEEPALIVE:-0}"
 
 RUN_DIR="$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RUN_DIR"

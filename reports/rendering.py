@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from inspections.models import Inspection
 from reports.assembly import assemble_report
-from reports.pdf import page_count, render_pdf
+from reports.pdf import render_pdf_with_pages
 
 
 def report_html(inspection: Inspection, *, snapshot: dict | None = None, for_pdf: bool = False) -> str:
@@ -18,5 +18,4 @@ def report_html(inspection: Inspection, *, snapshot: dict | None = None, for_pdf
 
 def render_report_pdf(inspection: Inspection, *, snapshot: dict | None = None) -> tuple[bytes, int]:
     html = report_html(inspection, snapshot=snapshot, for_pdf=True)
-    pdf = render_pdf(html, base_url=str(settings.BASE_DIR))
-    return pdf, page_count(pdf)
+    return render_pdf_with_pages(html, base_url=str(settings.BASE_DIR))
