@@ -136,7 +136,10 @@ def _write_narrative(inspection: Inspection, lead) -> None:
     CriterionNarrative.objects.create(
         inspection=inspection,
         code="1.2",
-        strengths=["RoH screenings were completed at the start of sentence in most cases.", "MAPPA levels were shared."],
+        strengths=[
+            "RoH screenings were completed at the start of sentence in most cases.",
+            "MAPPA levels were shared.",
+        ],
         areas_for_improvement=["Full RoH analyses did not always draw on previous convictions."],
         updated_by=lead,
     )
