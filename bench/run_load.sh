@@ -82,10 +82,12 @@ log "migrating, collecting static files, seeding bench-load"
 "$PY" bench/seed_load.py
 
 if [ "$THREADS" -gt 1 ]; then worker_args=(--worker-class gthread --threads "$THREADS"); else worker_args=(--worker-class sync); fi
-SERVER="gunicorn --workers $WORKERS ${worker_args[*]} --keep-alive $KEEPALIVE"
+# Extra gunicorn options, e.g. GUNICORN_ARGS="--worker-connections 4".
+read -r -a extra_args <<< "${GUNICORN_ARGS:-}"
+SERVER="gunicorn --workers $WORKERS ${worker_args[*]} --keep-alive $KEEPALIVE${GUNICORN_ARGS:+ $GUNICORN_ARGS}"
 log "starting $SERVER on 127.0.0.1:$PORT"
 "$VENV/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" "${worker_args[@]}" \
-  --keep-alive "$KEEPALIVE" --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$RUN_DIR/gunicorn.log" --log-level warning &
+  --keep-alive "$KEEPALIVE" ${extra_args[@]+"${extra_args[@]}"} --pid "$RUN_DIR/gunicorn.pid" --error-logfile "$RUN_DIR/gunicorn.log" --log-level warning &
 GUNICORN_PID=$!
 for _ in $(seq 100); do
   "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/sign-in/', timeout=2)" 2>/dev/null && break

@@ -57,6 +57,7 @@ def get_case_for_user(user, slug: str, case_ref: str) -> tuple[Case, InspectionA
     case = visible_cases(user, access).select_related("assessor", "assessment").filter(case_ref=case_ref).first()
     if case is None:
         raise Http404("No such case")
+    case.inspection = access.inspection
     return case, access
 
 

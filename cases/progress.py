@@ -58,10 +58,9 @@ class CaseProgress:
 def case_progress(case: Case) -> CaseProgress:
     structure = structure_for(case.inspection.framework)
     assessment, _ = Assessment.objects.get_or_create(case=case)
-    answers = {
-        answer.question.code: answer
-        for answer in assessment.answers.select_related("question", "updated_by").order_by("question__position")
-    }
+    by_id = structure.code_by_id
+    loaded = {by_id[answer.question_id]: answer for answer in assessment.answers.all()}
+    answers = {code: loaded[code] for code in structure.questions if code in loaded}
     values = {code: answer.value for code, answer in answers.items()}
     applicable = structure.applicable(case.attributes, values)
     progress = CaseProgress(case, assessment, structure, answers, applicable)

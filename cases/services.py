@@ -56,8 +56,11 @@ def _may_edit(user, case: Case) -> bool:
 
 def _locked_assessment(case: Case) -> Assessment:
     """The case's assessment, created if needed, locked for the rest of the transaction."""
-    Assessment.objects.get_or_create(case=case)
-    return Assessment.objects.select_for_update().get(case=case)
+    locked = Assessment.objects.select_for_update().filter(case=case).first()
+    if locked is None:
+        Assessment.objects.get_or_create(case=case)
+        locked = Assessment.objects.select_for_update().get(case=case)
+    return locked
 
 
 def _set_state(assessment: Assessment, user, state: str, reason: str = "") -> None:
@@ -110,7 +113,8 @@ def save_answer(
             )
         if value and not question.accepts(value):
             raise AssessmentError(f"‘{value}’ is not an answer to {question_code}")
-        answers = {a.question.code: a.value for a in assessment.answers.select_related("question")}
+        by_id = structure.code_by_id
+        answers = {by_id[qid]: v for qid, v in assessment.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, answers):
             raise AssessmentError(f"{question_code} does not apply to this case, given its details and answers")
         # The assessment row is locked above, so two first answers to a question cannot race.

@@ -13,7 +13,7 @@ def is_admin(user) -> bool:
 
 
 def visible_inspections(user) -> QuerySet[Inspection]:
-    inspections = Inspection.objects.select_related("area", "framework")
+    inspections = Inspection.objects.select_related("area", "framework").defer("framework__definition")
     if is_admin(user):
         return inspections
     return inspections.filter(memberships__user=user)

@@ -71,6 +71,13 @@ class FrameworkStructure:
     criteria: dict[str, CriterionInfo]  # in framework order
     question_ids: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def code_by_id(self) -> dict[int, str]:
+        cached = self.__dict__.get("_code_by_id")
+        if cached is None:
+            cached = self.__dict__["_code_by_id"] = {v: k for k, v in self.question_ids.items()}
+        return cached
+
     def case_criteria(self) -> list[CriterionInfo]:
         return [criterion for criterion in self.criteria.values() if criterion.kind == "case" and criterion.questions]
 

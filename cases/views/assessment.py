@@ -218,7 +218,8 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
         return response
     except AssessmentError as error:
         return _status(request, question, error=str(error), status=200)
-    progress = case_progress(case)
+    progress.answers[question] = answer
+    progress.applicable = progress.structure.applicable(case.attributes, progress.values)
     criterion = progress.structure.questions[question].criterion
     changed = [
         code
