@@ -15,10 +15,12 @@
 #   BENCH_USERS=32           locust users (30 inspectors + 2 shared editors; the seed has 32)
 #   BENCH_RUN_TIME=60s       locust run time (sign-in of all users happens inside it)
 #   BENCH_THINK=0.5-2        think time between a user's requests, seconds; 0 = flat out
-#   GUNICORN_WORKERS=2 GUNICORN_THREADS=4   (threads > 1 uses the gthread worker)
+#   GUNICORN_WORKERS=2 GUNICORN_THREADS=1   2 sync workers, one per core: the best measured on
+#                            2 cores (see bench/README.md); THREADS > 1 uses the gthread worker
 #   GUNICORN_KEEPALIVE=0     0 closes each connection after its response, as nginx's default
 #                            (HTTP/1.0 to the upstream) does; with keep-alive, gthread workers keep
 #                            the connections they accepted and one worker ends up with most users
+#   GUNICORN_ARGS=""         more gunicorn options, e.g. "--worker-connections 4"
 #   BENCH_PREFILL=0.5        share of each case's questions answered by the seed before the run
 #   BENCH_WAIT_QUIET=0       wait up to this many seconds for other processes to leave the CPU idle
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -31,7 +33,7 @@ USERS="${BENCH_USERS:-32}"
 RUN_TIME="${BENCH_RUN_TIME:-60s}"
 export BENCH_THINK="${BENCH_THINK:-0.5-2}"
 WORKERS="${GUNICORN_WORKERS:-2}"
-THREADS="${GUNICORN_THREADS:-4}"
+THREADS="${GUNICORN_THREADS:-1}"
 KEEPALIVE="${GUNICORN_KEEPALIVE:-0}"
 
 RUN_DIR="$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)"
@@ -82,7 +84,6 @@ log "migrating, collecting static files, seeding bench-load"
 "$PY" bench/seed_load.py
 
 if [ "$THREADS" -gt 1 ]; then worker_args=(--worker-class gthread --threads "$THREADS"); else worker_args=(--worker-class sync); fi
-# Extra gunicorn options, e.g. GUNICORN_ARGS="--worker-connections 4".
 read -r -a extra_args <<< "${GUNICORN_ARGS:-}"
 SERVER="gunicorn --workers $WORKERS ${worker_args[*]} --keep-alive $KEEPALIVE${GUNICORN_ARGS:+ $GUNICORN_ARGS}"
 log "starting $SERVER on 127.0.0.1:$PORT"
