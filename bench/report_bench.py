@@ -774,7 +774,7 @@ def profile_tables(profiler: cProfile.Profile, limit: int = 25) -> dict:
 
 
 def _short_path(filename: str) -> str:
-    for marker in ("site-packages/", "/work/main/", str(ROOT) + "/"):
+    for marker in ("site-packages/", str(ROOT) + "/"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename

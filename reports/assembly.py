@@ -2,7 +2,7 @@
 
 `build_snapshot` gathers everything a report prints — scores and judgements (the export_scores
 document), narrative, team and sample figures — as plain data. `assemble_report` turns such a
-dict into the template context, part by part in the order of report-structure.md for the
+dict into the template context, part by part in the order of the reference report structure for the
 framework's generation. Live rendering is assemble(build_snapshot(inspection)); a published
 report renders its frozen PublishedReport.snapshot the same way, so what was published can be
 rendered again byte-for-byte in content, whatever has changed since.

@@ -1,4 +1,4 @@
-"""The IAOW report (2013-), part by part as report-structure.md §3 lists them (Merseyside 2013).
+"""The IAOW report (2013-), part by part as the reference report structure §3 lists them (Merseyside 2013).
 
 Contents come after the summary and recommendations; each outcome is a chapter (§3.2) whose
 findings are numbered paragraphs, one sub-section per criterion in report order.

@@ -1,4 +1,4 @@
-"""The OMI report (2006-09), part by part as report-structure.md §1 lists them (Lincolnshire 2007).
+"""The OMI report (2006-09), part by part as the reference report structure §1 lists them (Lincolnshire 2007).
 
 Also the layout for a programme the application does not know yet.
 """

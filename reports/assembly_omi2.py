@@ -1,4 +1,4 @@
-"""The OMI2 report (2009-12), part by part as report-structure.md §2 lists them (Hertfordshire 2010)."""
+"""The OMI2 report (2009-12), part by part as the reference report structure §2 lists them (Hertfordshire 2010)."""
 
 from __future__ import annotations
 

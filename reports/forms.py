@@ -155,7 +155,7 @@ def report_parts(inspection) -> dict[str, Part]:
         PartField("summaries", s["code"], f"{chapter} {s['code']}: {s['title']}", hint=PARAGRAPHS)
         for s in definition["sections"]
     ]
-    if generation == "omi":  # the OMI summary ends with the Risk of Harm thread (report-structure.md §1.1)
+    if generation == "omi":  # the OMI summary ends with the Risk of Harm thread (the reference report structure §1.1)
         summaries += [PartField("summaries", h["code"], h["title"], hint=PARAGRAPHS) for h in definition["headlines"]]
     parts = [
         Part(

@@ -92,7 +92,7 @@ def narrative_codes(inspection: Inspection) -> list[str]:
     """Criteria, and sections where the generation has a narrative for a section as a whole.
 
     IAOW gives each outcome (section) its key strengths and areas for improvement; OMI2 closes each of
-    sections 1-3 with a commentary on the section as a whole (report-structure.md §2.2, §3.2).
+    sections 1-3 with a commentary on the section as a whole (the reference report structure §2.2, §3.2).
     """
     definition = inspection.framework.definition
     codes = []

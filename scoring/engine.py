@@ -264,7 +264,7 @@ def display(score: float | None) -> str:
 
 def suggested_judgement(score: float | None, rules: ScoringRules) -> str | None:
     """The line of priority compares the published whole number, so a criterion shown as 69% is
-    never below a line at 69 (interfaces.md, "Scores")."""
+    never below a line at 69 (the interface contract, "Scores")."""
     published = published_percentage(score)
     if rules.priority_line is None or published is None:
         return None

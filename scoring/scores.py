@@ -87,7 +87,7 @@ class ScoreDocument:
 
 
 def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str, Any]:
-    """The document of interfaces.md (`export_scores`), with the judgements beside the scores."""
+    """The document of the interface contract (`export_scores`), with the judgements beside the scores."""
     definition = inspection.framework.definition
     judgements = judgements_by_target(inspection)
     criterion_kind = criterion_judgement_kind(definition)

@@ -1,4 +1,4 @@
-"""render_report SLUG --out FILE.pdf (interfaces.md, "Reports")."""
+"""render_report SLUG --out FILE.pdf (the interface contract, "Reports")."""
 
 from __future__ import annotations
 

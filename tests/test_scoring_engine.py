@@ -1,4 +1,4 @@
-"""Worked examples for every scoring rule (frameworks.md 2.8, 3.9, 4.10; interfaces.md "Scores")."""
+"""Worked examples for every scoring rule (the framework reference 2.8, 3.9, 4.10; the interface contract "Scores")."""
 
 from pathlib import Path
 

@@ -1,5 +1,5 @@
 """Golden tests: the published figures of the Lincolnshire (OMI, 2007) and Hertfordshire (OMI2, 2010)
-reports (/work/shared/reference/published-figures.md), reproduced through the real frameworks.
+reports, reproduced through the real frameworks.
 
 The reports print no per-question figures, so answers are generated to fit the printed scores:
 
@@ -39,7 +39,7 @@ LINCOLNSHIRE = {
     "3.1": (62, "priority"),
     "3.2": (67, "priority"),
 }
-# Not printed (Chart 1 is missing): the mean of the criterion scores, derived in published-figures 1.2.
+# Not printed (Chart 1 is missing): the mean of the criterion scores, derived in the published figures.
 LINCOLNSHIRE_SECTIONS = {"1": (75.2, "75%"), "2": (72.0, "72%"), "3": (64.5, "65%")}
 
 HERTFORDSHIRE = {  # H239-H517

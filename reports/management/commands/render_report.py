@@ -1,4 +1,4 @@
-"""render_report SLUG --out FILE.pdf: the inspection report as PDF (interfaces.md, "Reports")."""
+"""render_report SLUG --out FILE.pdf: the inspection report as PDF (the interface contract, "Reports")."""
 
 from __future__ import annotations
 
