@@ -74,6 +74,17 @@ def _add_service_error(form, error: ReportError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
+def _saved_or_none(request, form, save, success, *target) -> HttpResponse | None:
+    """Run a list item's save; on success say so and go to `target`, else put the error on the form."""
+    try:
+        result = save()
+    except ReportError as error:
+        _add_service_error(form, error)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(*target)
+
+
 def placeholder_help(inspection: Inspection) -> list[tuple[str, str]]:
     """The placeholders usable in this inspection's texts, with what each stands for."""
     definition = inspection.framework.definition
@@ -330,18 +341,21 @@ def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = RecommendationForm(data, criteria=criterion_codes(inspection), known=placeholder_codes(inspection))
     if form.is_bound and form.is_valid():
-        try:
-            added = add_recommendation(
+        done = _saved_or_none(
+            request,
+            form,
+            lambda: add_recommendation(
                 user=request.user,
                 inspection=inspection,
                 text=form.cleaned_data["text"],
                 criteria=form.cleaned_data["criteria"],
-            )
-        except ReportError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, f"Recommendation {added.number} added.")
-            return redirect("recommendations", slug)
+            ),
+            lambda added: f"Recommendation {added.number} added.",
+            "recommendations",
+            slug,
+        )
+        if done:
+            return done
     return _page(
         request,
         "reports/content/recommendations.html",
@@ -362,19 +376,22 @@ def edit_recommendation(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         data, initial=initial, criteria=criterion_codes(inspection), count=count, known=placeholder_codes(inspection)
     )
     if form.is_bound and form.is_valid():
-        try:
-            update_recommendation(
+        done = _saved_or_none(
+            request,
+            form,
+            lambda: update_recommendation(
                 user=request.user,
                 recommendation=recommendation,
                 text=form.cleaned_data["text"],
                 criteria=form.cleaned_data["criteria"],
                 number=form.cleaned_data["number"],
-            )
-        except ReportError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, "Recommendation saved.")
-            return redirect("recommendations", slug)
+            ),
+            "Recommendation saved.",
+            "recommendations",
+            slug,
+        )
+        if done:
+            return done
     return _page(
         request,
         "reports/content/recommendation_form.html",
@@ -417,13 +434,16 @@ def good_practice(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = GoodPracticeForm(data, criteria=choices, known=placeholder_codes(inspection))
     if form.is_bound and form.is_valid():
-        try:
-            added = add_good_practice(user=request.user, inspection=inspection, **_example_fields(form))
-        except ReportError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, f"Example {added.position} added.")
-            return redirect("good_practice", slug)
+        done = _saved_or_none(
+            request,
+            form,
+            lambda: add_good_practice(user=request.user, inspection=inspection, **_example_fields(form)),
+            lambda added: f"Example {added.position} added.",
+            "good_practice",
+            slug,
+        )
+        if done:
+            return done
     return _page(
         request,
         "reports/content/good_practice.html",
@@ -453,18 +473,21 @@ def edit_good_practice(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         data, initial=initial, criteria=_criterion_choices(inspection), count=count, known=placeholder_codes(inspection)
     )
     if form.is_bound and form.is_valid():
-        try:
-            update_good_practice(
+        done = _saved_or_none(
+            request,
+            form,
+            lambda: update_good_practice(
                 user=request.user,
                 good_practice=example,
                 position=form.cleaned_data["position"],
                 **_example_fields(form),
-            )
-        except ReportError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, "Example saved.")
-            return redirect("good_practice", slug)
+            ),
+            "Example saved.",
+            "good_practice",
+            slug,
+        )
+        if done:
+            return done
     return _page(
         request,
         "reports/content/good_practice_form.html",
