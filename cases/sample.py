@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from inspections.applicability import applies_to_case
+from inspections.describe import value_label
 
 # Attributes broken down on the composition page, when the framework has them.
 BREAKDOWN_ATTRIBUTES = ("case_type", "gender", "ethnicity", "rosh")
@@ -134,14 +135,6 @@ def _unknown_for(where: Mapping[str, list], attributes: Mapping[str, Any]) -> bo
     return any(_is_unknown(attributes.get(code)) for code in where)
 
 
-def choice_label(attribute: Mapping[str, Any], value: Any) -> str:
-    """The label of an attribute value, as CaseAttribute.label_for gives it."""
-    labels = attribute.get("choice_labels") or {}
-    if isinstance(value, bool):
-        return labels.get(str(value).lower(), "Yes" if value else "No")
-    return labels.get(str(value), str(value).replace("_", " "))
-
-
 def _breakdown(attribute: Mapping[str, Any], cases: Sequence[Mapping[str, Any]]) -> Breakdown:
     code = attribute["code"]
     counts: Counter = Counter()
@@ -158,7 +151,7 @@ def _breakdown(attribute: Mapping[str, Any], cases: Sequence[Mapping[str, Any]])
     keys += [key for key in counts if key not in keys]  # values outside the choices still show
     total = len(cases)
     rows = tuple(
-        BreakdownRow(choice_label(attribute, value), counts[(is_bool, value)], percent(counts[(is_bool, value)], total))
+        BreakdownRow(value_label(attribute, value), counts[(is_bool, value)], percent(counts[(is_bool, value)], total))
         for is_bool, value in keys
     )
     return Breakdown(code, attribute["label"], rows, unknown, total, bool(attribute.get("multiple")))

@@ -6,13 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def _value_label(attribute: Mapping[str, Any] | None, value: Any) -> str:
-    key = str(value).lower() if isinstance(value, bool) else str(value)
-    if attribute and key in attribute.get("choice_labels", {}):
-        return attribute["choice_labels"][key]
+def value_label(attribute: Mapping[str, Any] | None, value: Any) -> str:
+    """The label of one case attribute value: its choice label, else a readable form of the code."""
+    labels = (attribute or {}).get("choice_labels") or {}
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return key.replace("_", " ")
+        return labels.get(str(value).lower(), "Yes" if value else "No")
+    return labels.get(str(value), str(value).replace("_", " "))
+
+
+def value_text(attribute: Mapping[str, Any] | None, value: Any) -> str:
+    """A recorded value as text; several values of a multiple attribute are joined."""
+    if isinstance(value, list):
+        return ", ".join(value_label(attribute, item) for item in value)
+    return value_label(attribute, value)
 
 
 def _or_list(items: list[str]) -> str:
@@ -24,7 +30,7 @@ def describe_applies_to(applies_to: Mapping[str, list], attributes: Mapping[str,
     for code, values in applies_to.items():
         attribute = attributes.get(code)
         label = attribute["label"] if attribute else code
-        lines.append(f"{label}: {_or_list([_value_label(attribute, value) for value in values])}")
+        lines.append(f"{label}: {_or_list([value_label(attribute, value) for value in values])}")
     return lines
 
 

@@ -86,9 +86,9 @@ class CaseAttribute(models.Model):
         return self.label
 
     def label_for(self, value) -> str:
-        if isinstance(value, bool):
-            return self.choice_labels.get(str(value).lower(), "Yes" if value else "No")
-        return self.choice_labels.get(str(value), str(value).replace("_", " "))
+        from inspections.describe import value_text
+
+        return value_text({"choice_labels": self.choice_labels}, value)
 
 
 class AnswerScale(models.Model):

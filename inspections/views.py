@@ -11,6 +11,7 @@ from inspections.describe import (
     describe_applies_when,
     describe_criterion_rule,
     describe_section_rule,
+    value_text,
 )
 from inspections.models import Criterion, Framework, Membership, Question
 
@@ -69,7 +70,7 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
     )
     definition = framework.definition
     attributes = [
-        {**attribute, "choice_text": ", ".join(_label(attribute, value) for value in attribute.get("choices", []))}
+        {**attribute, "choice_text": value_text(attribute, attribute.get("choices", []))}
         for attribute in definition["case_attributes"]
     ]
     return render(
@@ -89,11 +90,6 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
             "sample": definition["sample"],
         },
     )
-
-
-def _label(attribute: dict, value) -> str:
-    key = str(value).lower() if isinstance(value, bool) else str(value)
-    return attribute.get("choice_labels", {}).get(key, key.replace("_", " "))
 
 
 @login_required

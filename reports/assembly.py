@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case
-from cases.sample import choice_label, percent
+from cases.sample import percent
+from inspections.describe import value_label
 from inspections.models import Inspection, Membership
 from reports import assembly_iaow, assembly_omi, assembly_omi2
 from reports.assembly_common import ReportData, css_string
@@ -169,9 +170,9 @@ def _sample(inspection: Inspection, *, final: bool) -> dict[str, Any]:
             if value is None or value == "":
                 unknown += 1
             else:
-                label = choice_label(attribute, value)
+                label = value_label(attribute, value)
                 counts[label] = counts.get(label, 0) + 1
-        labels = [choice_label(attribute, choice) for choice in attribute["choices"]]
+        labels = [value_label(attribute, choice) for choice in attribute["choices"]]
         labels += [label for label in counts if label not in labels]
         breakdowns.append(
             {

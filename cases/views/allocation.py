@@ -76,12 +76,7 @@ def attribute_labels(case: Case, attributes: list) -> list[str]:
     labels = []
     for attribute in attributes:
         value = case.attributes.get(attribute.code)
-        if value in (None, "", []):
-            labels.append("Not recorded")
-        elif isinstance(value, list):
-            labels.append(", ".join(attribute.label_for(item) for item in value))
-        else:
-            labels.append(attribute.label_for(value))
+        labels.append("Not recorded" if value in (None, "", []) else attribute.label_for(value))
     return labels
 
 

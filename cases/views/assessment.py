@@ -17,6 +17,7 @@ from cases.pending import keeps_post_when_signed_out, take_pending
 from cases.progress import CaseProgress, case_progress
 from cases.services import EDITABLE, AnswerConflict, AssessmentError, save_answer, submit_assessment
 from inspections.applicability import applies_to_case
+from inspections.describe import value_text
 
 
 def _criterion_url(request, slug: str, case_ref: str, **kwargs) -> str:
@@ -32,7 +33,7 @@ def case_tasks(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     case, access = get_case_for_user(request.user, slug, case_ref)
     progress = case_progress(case)
     attributes = [
-        (attribute["label"], _attribute_text(attribute, case.attributes.get(attribute["code"])))
+        (attribute["label"], value_text(attribute, case.attributes.get(attribute["code"])))
         for attribute in case.inspection.framework.definition["case_attributes"]
         if case.attributes.get(attribute["code"]) not in (None, [], "")
     ]
@@ -48,16 +49,6 @@ def case_tasks(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
             "can_edit": can_edit_answers(request.user, case, access) and progress.assessment.state in EDITABLE,
         },
     )
-
-
-def _attribute_text(attribute: dict, value) -> str:
-    labels = attribute.get("choice_labels", {})
-
-    def one(item) -> str:
-        key = str(item).lower() if isinstance(item, bool) else str(item)
-        return labels.get(key, ("Yes" if item else "No") if isinstance(item, bool) else key.replace("_", " "))
-
-    return ", ".join(one(item) for item in value) if isinstance(value, list) else one(value)
 
 
 def _question_rows(progress: CaseProgress, codes, errors: dict[str, str] | None = None) -> list[dict]:

@@ -103,8 +103,6 @@ class CaseHistory:
             return "Not recorded"
         if attribute is None:
             return str(value)
-        if isinstance(value, list):
-            return ", ".join(attribute.label_for(item) for item in value)
         return attribute.label_for(value)
 
     def _case_changes(self, records: list) -> Iterator[Change]:

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 
 from cases.access import inspection_access
 from cases.importing import ImportRefused, import_case_sample
-from cases.sample import choice_label, compose_sample
+from cases.sample import compose_sample
+from inspections.describe import value_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a sample of a few hundred cases is a few tens of kilobytes
 
@@ -86,5 +87,5 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
 def _choice_text(attribute: dict, choice) -> str:
     """The code to type in the file, with its label when that says more."""
     code = str(choice).lower() if isinstance(choice, bool) else str(choice)
-    label = choice_label(attribute, choice)
+    label = value_label(attribute, choice)
     return code if label in (code, code.replace("_", " ")) else f"{code} ({label})"
