@@ -57,9 +57,10 @@ class CaseProgress:
 
 def case_progress(case: Case) -> CaseProgress:
     structure = structure_for(case.inspection.framework)
-    assessment, _ = Assessment.objects.get_or_create(case=case)
+    # Reading a case must not write: a case never started has no assessment row yet.
+    assessment = Assessment.objects.filter(case=case).first() or Assessment(case=case)
     by_id = structure.code_by_id
-    loaded = {by_id[answer.question_id]: answer for answer in assessment.answers.all()}
+    loaded = {by_id[answer.question_id]: answer for answer in assessment.answers.all()} if assessment.pk else {}
     answers = {code: loaded[code] for code in structure.questions if code in loaded}
     values = {code: answer.value for code, answer in answers.items()}
     applicable = structure.applicable(case.attributes, values)

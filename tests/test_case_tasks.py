@@ -48,3 +48,12 @@ def test_local_assessor_sees_only_own(client, inspection, case, local_assessor, 
 
 def test_anonymous_redirected(client, case):
     assert client.get(url(case)).status_code == 302
+
+
+def test_reading_a_case_writes_nothing(client, case, lead):
+    from cases.models import Assessment
+
+    client.force_login(lead)
+    client.get(url(case))
+    client.get(reverse("criterion_form", args=[case.inspection.slug, case.case_ref, "1.1"]))
+    assert not Assessment.objects.exists()
