@@ -67,7 +67,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_free "$PORT" || { log "port $PORT is in use: set BENCH_PORT"; exit 1; }
 port_free "$PGPORT_TEST" || { log "port $PGPORT_TEST is in use: set PGPORT_TEST"; exit 1; }
 
-ensure_venv
+ensure_venv requirements-dev.txt
 
 log "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
 pg_up

@@ -21,7 +21,7 @@ export PGPORT_TEST="${PGPORT_TEST:-54342}"
 (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT_TEST") 2>/dev/null && { log "port $PGPORT_TEST is in use: set PGPORT_TEST"; exit 1; }
 
 ensure_debs postgresql "${WEASYPRINT_DEBS[@]}"
-ensure_venv
+ensure_venv requirements-dev.txt
 
 trap pg_down EXIT
 trap 'exit 130' INT TERM

@@ -39,6 +39,7 @@ def render_pdf_with_pages(html: str, *, base_url: str | None = None) -> tuple[by
 
 
 def page_count(pdf_bytes: bytes) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        return len(pdf.pages)

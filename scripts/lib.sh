@@ -40,17 +40,21 @@ find_python() {
   log "Python 3.12 or newer is needed and was not found"; return 1
 }
 
-# A virtual environment with requirements.txt installed; reinstalled when the file changes.
+# A virtual environment with the given requirements file installed (default: the run-time
+# requirements.txt; the test command passes requirements-dev.txt, which includes it); reinstalled
+# when a requirements file changes.
 ensure_venv() {
-  local stamp="$VENV/.requirements.sha256" want
-  want=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
+  local name="${1:-requirements.txt}"
+  local stamp="$VENV/.${name%.txt}.sha256" want
+  want=$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)
   if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   local python; python=$(find_python)
   log "creating the Python environment with $("$python" --version)"
   [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -U pip
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/$name"
   echo "$want" > "$stamp"
+  if [ "$name" != requirements.txt ]; then echo "$want" > "$VENV/.requirements.sha256"; fi
 }
 
 # WeasyPrint's shared libraries (PDF rendering).

@@ -7,7 +7,7 @@ source "$ROOT/scripts/pg.sh"
 cd "$ROOT"
 
 ensure_debs postgresql chromium poppler-utils "${WEASYPRINT_DEBS[@]}"
-ensure_venv
+ensure_venv requirements-dev.txt
 
 log "starting PostgreSQL on 127.0.0.1"
 pg_up
