@@ -1,0 +1,201 @@
+"""Who may do what to an inspection: the one module that answers it; views, services, commands
+and Django admin all ask here.
+
+A person's role comes from their membership of the inspection (lead, inspector, local assessor,
+observer) or from the site-wide admin role: the `inspections.administer` permission, held through
+the Administrators group (or by a superuser). Django's `is_staff` flag only lets someone sign in to
+Django admin; it grants nothing here. When the inspection's lifecycle also matters, use
+`inspections.lifecycle.authorise`, which asks this module first.
+
+Outsiders get 404 (an inspection's existence is not revealed); members who may read but not act
+get 403 with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from inspections.errors import NotAllowed
+from inspections.models import Inspection, Membership
+
+Role = Membership.Role
+ADMIN = "admin"
+ADMIN_PERMISSION = "inspections.administer"
+ADMIN_GROUP = "Administrators"
+
+
+class Action(StrEnum):
+    """Something a person does to an inspection."""
+
+    VIEW = "view"  # the inspection page, its sample, the cases allocated to oneself
+    SEE_ALL_CASES = "see_all_cases"  # every case of the inspection, not only one's own
+    SEE_SCORES = "see_scores"  # scores and drill-downs, draft report, exports
+    SEE_CASE_REFS = "see_case_refs"  # case references and notes in figures and exports (else pseudonyms)
+    CHANGE_SAMPLE = "change_sample"  # import cases
+    ALLOCATE = "allocate"
+    CHANGE_TEAM = "change_team"
+    ASSESS = "assess"  # answer and submit (one's own cases; see may_assess_case)
+    REVIEW = "review"  # return, approve and reopen assessments
+    JUDGE = "judge"  # record conclusions, comments and grades
+    FINALISE = "finalise"
+    REOPEN_SCORES = "reopen_scores"
+    EDIT_REPORT = "edit_report"  # narrative, and asking for a rendering
+    PUBLISH = "publish"
+    START_REVISION = "start_revision"
+
+
+LEADS = frozenset({Role.LEAD, ADMIN})
+ASSESSORS = frozenset({Role.INSPECTOR, Role.LOCAL_ASSESSOR, Role.LEAD})
+
+# Who may do each action. PUBLISH adds leads when settings.LEADS_MAY_PUBLISH is on.
+RULES: dict[Action, frozenset[str]] = {
+    Action.VIEW: frozenset({*Role.values, ADMIN}),
+    Action.SEE_ALL_CASES: frozenset({Role.LEAD, Role.OBSERVER, ADMIN}),
+    Action.SEE_SCORES: frozenset({Role.LEAD, Role.OBSERVER, ADMIN}),
+    Action.SEE_CASE_REFS: LEADS,
+    Action.CHANGE_SAMPLE: LEADS,
+    Action.ALLOCATE: LEADS,
+    Action.CHANGE_TEAM: frozenset({ADMIN}),
+    Action.ASSESS: frozenset({*ASSESSORS, ADMIN}),
+    Action.REVIEW: LEADS,
+    Action.JUDGE: LEADS,
+    Action.FINALISE: LEADS,
+    Action.REOPEN_SCORES: LEADS,
+    Action.EDIT_REPORT: LEADS,
+    Action.PUBLISH: frozenset({ADMIN}),
+    Action.START_REVISION: frozenset({ADMIN}),
+}
+
+REFUSALS: dict[Action, str] = {
+    Action.VIEW: "You are not a member of this inspection.",
+    Action.SEE_ALL_CASES: "Only the lead inspector and observers see every case.",
+    Action.SEE_SCORES: "Only the lead inspector and observers can see the scores and the draft report.",
+    Action.SEE_CASE_REFS: "Only the lead inspector sees case references in figures and exports.",
+    Action.CHANGE_SAMPLE: "Only the lead inspector can change the case sample.",
+    Action.ALLOCATE: "Only the lead inspector can allocate cases.",
+    Action.CHANGE_TEAM: "Only an administrator can change the inspection's team.",
+    Action.ASSESS: "Only inspectors, local assessors and the lead inspector assess cases.",
+    Action.REVIEW: "Only the lead inspector can review assessments.",
+    Action.JUDGE: "Only the lead inspector can record judgements.",
+    Action.FINALISE: "Only the lead inspector can finalise the scores.",
+    Action.REOPEN_SCORES: "Only the lead inspector can reopen the scores.",
+    Action.EDIT_REPORT: "Only the lead inspector can change the report.",
+    Action.PUBLISH: "Only an administrator can publish reports.",
+    Action.START_REVISION: "Only an administrator can start a revision of a published report.",
+}
+
+
+def is_admin(user) -> bool:
+    """The site-wide admin role (never implied by is_staff). None is the command-line operator."""
+    if user is None:
+        return True
+    return bool(user.is_authenticated and user.is_active and user.has_perm(ADMIN_PERMISSION))
+
+
+def roles_for(user, inspection: Inspection) -> frozenset[str]:
+    roles: set[str] = set()
+    if is_admin(user):
+        roles.add(ADMIN)
+    if user is not None and user.is_authenticated:
+        role = Membership.objects.filter(inspection=inspection, user=user).values_list("role", flat=True).first()
+        if role:
+            roles.add(role)
+    return frozenset(roles)
+
+
+def allowed(action: Action, roles: frozenset[str]) -> bool:
+    permitted = RULES[action]
+    if action == Action.PUBLISH and getattr(settings, "LEADS_MAY_PUBLISH", False):
+        permitted = permitted | {Role.LEAD}
+    return bool(roles & permitted)
+
+
+@dataclass
+class Access:
+    """A person's standing on one inspection: what they may do there."""
+
+    inspection: Inspection
+    user: object
+    role: str | None
+    admin: bool
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({r for r in (self.role, ADMIN if self.admin else None) if r})
+
+    def may(self, action: Action) -> bool:
+        return allowed(action, self.roles)
+
+    def require(self, action: Action) -> None:
+        if not self.may(action):
+            raise NotAllowed(REFUSALS[action])
+
+    # Shorthands templates use.
+    @property
+    def is_lead(self) -> bool:
+        return self.may(Action.REVIEW)
+
+    @property
+    def sees_all_cases(self) -> bool:
+        return self.may(Action.SEE_ALL_CASES)
+
+    @property
+    def sees_scores(self) -> bool:
+        return self.may(Action.SEE_SCORES)
+
+    @property
+    def sees_case_refs(self) -> bool:
+        return self.may(Action.SEE_CASE_REFS)
+
+    @property
+    def may_publish(self) -> bool:
+        return self.may(Action.PUBLISH)
+
+
+def visible_inspections(user) -> QuerySet[Inspection]:
+    inspections = Inspection.objects.select_related("area", "framework").defer("framework__definition")
+    if is_admin(user):
+        return inspections
+    if user is None or not user.is_authenticated:
+        return inspections.none()
+    return inspections.filter(memberships__user=user)
+
+
+def access_for(user, slug: str) -> Access:
+    """The inspection named by slug and the person's standing there; 404 for outsiders."""
+    inspection = visible_inspections(user).filter(slug=slug).first()
+    if inspection is None:
+        raise Http404("No such inspection")
+    return access_to(user, inspection)
+
+
+def access_to(user, inspection: Inspection) -> Access:
+    """The person's standing on an inspection already in hand (no visibility check)."""
+    role = None
+    if user is not None and user.is_authenticated:
+        role = Membership.objects.filter(inspection=inspection, user=user).values_list("role", flat=True).first()
+    return Access(inspection, user, role, is_admin(user))
+
+
+def require(user, inspection: Inspection, action: Action) -> Access:
+    access = access_to(user, inspection)
+    access.require(action)
+    return access
+
+
+def may_assess_case(user, case, access: Access) -> bool:
+    """The person the case is allocated to (in a role that assesses), and leads and admins, who may
+    correct while moderating."""
+    if access.may(Action.REVIEW):
+        return True
+    return (
+        user is not None
+        and case.assessor_id == getattr(user, "pk", None)
+        and access.role in ASSESSORS
+        and access.may(Action.ASSESS)
+    )
