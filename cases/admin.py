@@ -6,7 +6,18 @@ from cases.models import Case
 
 @admin.register(Case)
 class CaseAdmin(SimpleHistoryAdmin):
-    list_display = ["case_ref", "inspection"]
+    """Read only: the sample, its allocation and assessments change through the workflow (import,
+    allocation, review pages and commands), which checks who may and the inspection's stage."""
+
+    list_display = ["case_ref", "inspection", "assessor"]
     list_filter = ["inspection"]
     search_fields = ["case_ref"]
-    readonly_fields = ["inspection"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

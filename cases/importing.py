@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cases.access import ASSESSES
 from cases.models import Answer, Assessment, Case
 from inspections.applicability import NA, parse_attribute_value
+from inspections.lifecycle import authorise, start_fieldwork_if_setting_up
 from inspections.models import Inspection, Membership
+from inspections.policy import ASSESSORS, Action
 from inspections.structure import FrameworkStructure, structure_for
 
 CASE_REF_MAX = Case._meta.get_field("case_ref").max_length
@@ -140,7 +141,7 @@ def check_header(table: Table, *, required: list[str], allowed: set[str], unknow
 
 def _assessors(inspection: Inspection) -> dict[str, Any]:
     """Members who may be allocated cases, by username."""
-    memberships = Membership.objects.filter(inspection=inspection, role__in=ASSESSES).select_related("user")
+    memberships = Membership.objects.filter(inspection=inspection, role__in=ASSESSORS).select_related("user")
     return {membership.user.get_username(): membership.user for membership in memberships}
 
 
@@ -233,8 +234,8 @@ def import_case_sample(inspection: Inspection, data: bytes, filename: str, *, us
     framework = inspection.framework
     table = read_table(data, filename, expected="a header with case_ref and case attribute codes")
     with transaction.atomic():
-        # Serialise imports into one inspection: two at once would both pass the duplicate check.
-        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        # Exclusive: two imports at once would both pass the duplicate check.
+        authorise(user, inspection, Action.CHANGE_SAMPLE, exclusive=True)
         existing_refs = set(inspection.cases.values_list("case_ref", flat=True))
         assessors = _assessors(inspection)
         new_cases, problems = check_case_rows(
@@ -418,8 +419,9 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
     structure = structure_for(framework)
     table = read_table(data, filename, expected="the header case_ref,question_code,answer")
     refs = {row.cells.get("case_ref", "") for row in table.rows}
+    start_fieldwork_if_setting_up(inspection, user=user, reason=f"Fieldwork started: answers imported from {filename}")
     with transaction.atomic():
-        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        authorise(user, inspection, Action.ASSESS, exclusive=True)
         cases = {case.case_ref: case for case in inspection.cases.filter(case_ref__in=refs).select_related("assessor")}
         # Locked so nobody starts answering one of these cases in the browser meanwhile.
         assessments = {

@@ -1,8 +1,10 @@
-"""Workflow of case assessments: answering, submitting, returning, approving, reopening.
+"""Workflow of case assessments: answering, submitting, returning, approving, reopening, allocating.
 
-Each function takes the acting user, runs in one transaction, checks permission and state, and
-raises AssessmentError with a message for a person. History is recorded by django-simple-history
-on every saved row, with the reason where the workflow asks for one.
+Each function takes the acting user, runs in one transaction, asks inspections.lifecycle.authorise
+(who may, and whether the inspection's stage allows it, on the locked inspection row), checks the
+assessment's state and the version the person's page showed, and raises AssessmentError (a
+Refused) with a message for a person. History is recorded by django-simple-history on every saved
+row, with the reason where the workflow asks for one.
 """
 
 from __future__ import annotations
@@ -11,19 +13,30 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from cases.models import Answer, Assessment, Case, ReviewComment
 from inspections.applicability import NA
+from inspections.errors import NotAllowed, Refused, StaleVersion
+from inspections.lifecycle import authorise, start_fieldwork_if_setting_up
 from inspections.models import Membership
+from inspections.policy import ASSESSORS, Action, may_assess_case
 from inspections.structure import FrameworkStructure, structure_for
 
 State = Assessment.State
 EDITABLE = {State.NOT_STARTED, State.IN_PROGRESS, State.RETURNED}
 
 
-class AssessmentError(Exception):
+class AssessmentError(Refused):
     """A refused operation, with a message for a person."""
+
+
+class NotApplicable(AssessmentError):
+    """The question does not apply to the case (given its details and earlier answers)."""
+
+
+class StaleAssessment(StaleVersion, AssessmentError):
+    """The assessment changed since the page the action came from was loaded."""
 
 
 @dataclass
@@ -37,6 +50,10 @@ class AnswerConflict(AssessmentError):
     their_name: str
     version: int
 
+    def __post_init__(self) -> None:
+        Exception.__init__(self, str(self))
+        self.field = self.question
+
     def __str__(self) -> str:
         return (
             f"{self.their_name} changed the answer to {self.question} to ‘{self.their_label}’ while you were "
@@ -44,14 +61,39 @@ class AnswerConflict(AssessmentError):
         )
 
 
-def _is_lead(user, case: Case) -> bool:
-    if user.is_staff or user.is_superuser:
-        return True
-    return Membership.objects.filter(inspection_id=case.inspection_id, user=user, role=Membership.Role.LEAD).exists()
+def _authorise_case(user, case: Case, action: Action, refusal: str):
+    """Who and when (the inspection locked for share), then, for answering, whose case it is."""
+    try:
+        access, inspection = authorise(user, case.inspection, action)
+    except NotAllowed:
+        raise NotAllowed(refusal) from None
+    case.inspection = inspection
+    if action == Action.ASSESS and not may_assess_case(user, case, access):
+        raise NotAllowed(refusal)
+    return access
 
 
-def _may_edit(user, case: Case) -> bool:
-    return case.assessor_id == user.pk or _is_lead(user, case)
+def _check_version(assessment: Assessment, expected: int, action: str) -> None:
+    """Refuse a transition based on a page that showed an older version, saying what changed since."""
+    if assessment.version == expected:
+        return
+    since = (
+        Assessment.history.filter(id=assessment.pk, version__gt=expected)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    events = [
+        f"{record.history_change_reason or State(record.state).label} "
+        f"({_name(record.history_user) if record.history_user else 'by an import or script'}, "
+        f"{dateformat.format(timezone.localtime(record.history_date), 'H:i, j F')})"
+        for record in since
+    ]
+    raise StaleAssessment(
+        f"The assessment changed after you loaded the page, so it was not {action}. Since then: "
+        + ("; ".join(events) if events else f"it is now {assessment.get_state_display().lower()}")
+        + ". Check it again before deciding.",
+        field="version",
+    )
 
 
 def _locked_assessment(case: Case) -> Assessment:
@@ -92,20 +134,24 @@ def save_answer(
     question_code: str,
     value: str,
     note: str,
-    base_version: int | None,
+    base_version: int,
 ) -> Answer:
     """Save one answer (and its evidence note).
 
-    base_version is the answer's version the person's page showed (0 for never saved); None
-    skips the check (imports). A stale version raises AnswerConflict and writes nothing.
+    base_version is the answer's version the person's page showed (0 for never saved); a stale
+    version raises AnswerConflict and writes nothing. There is no "skip the check" value.
     """
+    if not isinstance(base_version, int) or isinstance(base_version, bool):
+        raise AssessmentError("The page did not say which version of the answer it showed.", field=question_code)
     structure = structure_for(case.inspection.framework)
     question = structure.questions.get(question_code)
     if question is None:
         raise AssessmentError(f"{question_code} is not a question of this framework")
+    start_fieldwork_if_setting_up(case.inspection, user=user, reason="Fieldwork started: first answer saved")
     with transaction.atomic():
-        if not _may_edit(user, case):
-            raise AssessmentError("Only the person the case is allocated to, or the lead inspector, can answer.")
+        _authorise_case(
+            user, case, Action.ASSESS, "Only the person the case is allocated to, or the lead inspector, can answer."
+        )
         assessment = _locked_assessment(case)
         if assessment.state not in EDITABLE:
             raise AssessmentError(
@@ -116,13 +162,13 @@ def save_answer(
         by_id = structure.code_by_id
         answers = {by_id[qid]: v for qid, v in assessment.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, answers):
-            raise AssessmentError(f"{question_code} does not apply to this case, given its details and answers")
+            raise NotApplicable(f"{question_code} does not apply to this case, given its details and answers")
         # The assessment row is locked above, so two first answers to a question cannot race.
         question_id = structure.question_ids[question_code]
         answer = Answer.objects.filter(assessment=assessment, question_id=question_id).first() or Answer(
             assessment=assessment, question_id=question_id
         )
-        if base_version is not None and answer.version != base_version:
+        if answer.version != base_version:
             raise AnswerConflict(
                 question=question_code,
                 their_value=answer.value,
@@ -167,13 +213,13 @@ def missing_answers(structure: FrameworkStructure, case: Case, answers: dict[str
     ]
 
 
-def submit_assessment(*, user, case: Case) -> Assessment:
+def submit_assessment(*, user, case: Case, expected_version: int) -> Assessment:
     """Submit for review: every applicable question answered; the rest are recorded as N/A."""
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
-        if not _may_edit(user, case):
-            raise AssessmentError("Only the person the case is allocated to can submit it.")
+        _authorise_case(user, case, Action.ASSESS, "Only the person the case is allocated to can submit it.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "submitted")
         _require_state(assessment, {State.IN_PROGRESS, State.RETURNED}, "submitted")
         stored = {a.question.code: a for a in assessment.answers.select_related("question")}
         values = {code: answer.value for code, answer in stored.items()}
@@ -187,9 +233,18 @@ def submit_assessment(*, user, case: Case) -> Assessment:
         _record_not_applicable(structure, case, assessment, stored, user)
         assessment.submitted_at = timezone.now()
         assessment.submitted_by = user
-        ReviewComment.objects.filter(assessment=assessment, resolved=False).update(resolved=True)
+        _resolve_comments(assessment, user)
         _set_state(assessment, user, State.SUBMITTED, "Submitted for review")
     return assessment
+
+
+def _resolve_comments(assessment: Assessment, user) -> None:
+    """The open review comments are answered by the resubmission: each saved, so history shows it."""
+    for comment in ReviewComment.objects.filter(assessment=assessment, resolved=False):
+        comment.resolved = True
+        comment._history_user = user
+        comment._change_reason = "Resolved: the assessment was resubmitted"
+        comment.save(update_fields=["resolved"])
 
 
 def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer], user) -> None:
@@ -211,15 +266,15 @@ def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer
         answer.save()
 
 
-def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]) -> Assessment:
+def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str], expected_version: int) -> Assessment:
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Give a reason for returning the assessment.")
+        raise AssessmentError("Give a reason for returning the assessment.", field="reason")
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can return an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can return an assessment.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "returned")
         _require_state(assessment, {State.SUBMITTED}, "returned")
         review_round = (
             assessment.review_comments.order_by("-review_round").values_list("review_round", flat=True).first() or 0
@@ -228,7 +283,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
             if not text.strip():
                 continue
             if code not in structure.questions:
-                raise AssessmentError(f"{code} is not a question of this framework")
+                raise AssessmentError(f"{code} is not a question of this framework", field=f"comment-{code}")
             comment = ReviewComment(
                 assessment=assessment,
                 question_id=structure.question_ids[code],
@@ -245,11 +300,11 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
     return assessment
 
 
-def approve_assessment(*, user, case: Case) -> Assessment:
+def approve_assessment(*, user, case: Case, expected_version: int) -> Assessment:
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can approve an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can approve an assessment.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "approved")
         _require_state(assessment, {State.SUBMITTED}, "approved")
         assessment.reviewed_at = timezone.now()
         assessment.reviewed_by = user
@@ -257,16 +312,16 @@ def approve_assessment(*, user, case: Case) -> Assessment:
     return assessment
 
 
-def reopen_assessment(*, user, case: Case, reason: str) -> Assessment:
-    """An approved (or submitted) assessment goes back to the assessor; a reason is required."""
+def reopen_assessment(*, user, case: Case, reason: str, expected_version: int) -> Assessment:
+    """An approved assessment goes back to the assessor; a reason is required."""
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Give a reason for reopening the assessment.")
+        raise AssessmentError("Give a reason for reopening the assessment.", field="reason")
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can reopen an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can reopen an assessment.")
         assessment = _locked_assessment(case)
-        _require_state(assessment, {State.APPROVED, State.SUBMITTED}, "reopened")
+        _check_version(assessment, expected_version, "reopened")
+        _require_state(assessment, {State.APPROVED}, "reopened")
         assessment.return_reason = reason
         _set_state(assessment, user, State.RETURNED, f"Reopened: {reason}")
     return assessment
@@ -281,14 +336,11 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
         raise AssessmentError("Cases from different inspections cannot be allocated together.")
     case = cases[0]
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can allocate cases.")
+        authorise(user, case.inspection, Action.ALLOCATE)
         if (
             assessor is not None
             and not Membership.objects.filter(
-                inspection_id=case.inspection_id,
-                user=assessor,
-                role__in=[Membership.Role.INSPECTOR, Membership.Role.LOCAL_ASSESSOR, Membership.Role.LEAD],
+                inspection_id=case.inspection_id, user=assessor, role__in=ASSESSORS
             ).exists()
         ):
             raise AssessmentError(f"{_name(assessor)} is not an inspector or local assessor on this inspection.")

@@ -33,8 +33,9 @@ class InspectionAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # The framework of an existing inspection never changes: its answers belong to it.
-        return ["framework"] if obj else []
+        # The stage changes only through the lifecycle (finalise, publish, revise buttons and commands);
+        # the framework of an existing inspection never changes: its answers belong to it.
+        return ["status", "framework"] if obj else ["status"]
 
 
 @admin.register(Membership)

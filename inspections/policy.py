@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from inspections.errors import NotAllowed
@@ -91,10 +91,29 @@ REFUSALS: dict[Action, str] = {
 
 
 def is_admin(user) -> bool:
-    """The site-wide admin role (never implied by is_staff). None is the command-line operator."""
+    """The site-wide admin role (never implied by is_staff). None is the command-line operator.
+
+    Held by superusers and by whoever has the `administer` permission, directly or through a group:
+    one query, remembered on the user object (a request's user is loaded afresh for each request).
+    """
     if user is None:
         return True
-    return bool(user.is_authenticated and user.is_active and user.has_perm(ADMIN_PERMISSION))
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_site_admin", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+
+        app_label, codename = ADMIN_PERMISSION.split(".")
+        cached = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._is_site_admin = cached
+    return cached
 
 
 def roles_for(user, inspection: Inspection) -> frozenset[str]:

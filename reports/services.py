@@ -14,26 +14,20 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
-from inspections.access import is_admin
-from inspections.models import Inspection, Membership
+from inspections.errors import Refused
+from inspections.lifecycle import authorise
+from inspections.models import Inspection
+from inspections.policy import Action
 from reports.markup import placeholder_errors
 from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
 
 TEXT_FIELDS = {"foreword", "next_steps", "acknowledgements"}
 JSON_FIELDS = {"summaries", "service_users", "framework_parts", "contextual"}
 CONTENT_FIELDS = TEXT_FIELDS | JSON_FIELDS | {"further_inspection"}
-FROZEN_MESSAGE = (
-    "The report has been published, so its content is frozen. To correct it, an admin first starts a revision "
-    "of the report (a new version, with a reason); the published version stays exactly as it was."
-)
 
 
-class ReportError(Exception):
+class ReportError(Refused):
     """A refused change, with a message for a person; `field` names the input at fault, if one is."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class StaleContent(ReportError):
@@ -135,19 +129,13 @@ def _clean(text: str) -> str:
 
 
 def _lock_for_change(user, inspection: Inspection) -> Inspection:
-    """Check the user leads the inspection, lock it and check the report is not published.
+    """Check the user may change the report now, and lock the inspection for the transaction.
 
-    The row lock serialises report edits with publishing, so a change cannot slip into a report
-    that is being frozen, and two first saves cannot both create the report content.
+    The lock serialises report edits with publishing, so a change cannot slip into a report that is
+    being frozen (the stage is read from the locked row), and two first saves cannot both create
+    the report content.
     """
-    if (
-        not is_admin(user)
-        and not Membership.objects.filter(inspection=inspection, user=user, role=Membership.Role.LEAD).exists()
-    ):
-        raise ReportError("Only the lead inspector can change the report.")
-    locked = Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
-    if locked.status == Inspection.Status.PUBLISHED:
-        raise ReportError(FROZEN_MESSAGE)
+    _access, locked = authorise(user, inspection, Action.EDIT_REPORT, exclusive=True)
     return locked
 
 

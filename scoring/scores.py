@@ -6,6 +6,7 @@ scores are finalised, everything reads the stored snapshot instead of recomputin
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,14 +89,29 @@ class ScoreDocument:
 
 def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str, Any]:
     """The document of the interface contract (`export_scores`), with the judgements beside the scores."""
+    document = apply_judgements(inspection, scores.as_dict())
+    counts = assessment_counts(inspection)
+    return {
+        "inspection": inspection.slug,
+        "framework": inspection.framework.code,
+        "framework_version": inspection.framework.version,
+        **document,
+        "cases": {
+            state: counts.get(state, 0) for state in ("approved", "submitted", "returned", "in_progress", "not_started")
+        },
+    }
+
+
+def apply_judgements(inspection: Inspection, document: dict[str, Any]) -> dict[str, Any]:
+    """The score document with the inspection's current judgements and grades beside the figures."""
     definition = inspection.framework.definition
     judgements = judgements_by_target(inspection)
     criterion_kind = criterion_judgement_kind(definition)
     headline_kind = headline_judgement_kind(definition)
-    document = scores.as_dict()
     for criterion in document["criteria"]:
         judgement = judgements.get((Judgement.Target.CRITERION, criterion["code"], criterion_kind or ""))
         criterion["judgement"] = judgement.value if judgement else criterion["suggested_judgement"]
+        criterion.pop("judgement_reason", None)
         if judgement and judgement.reason:
             criterion["judgement_reason"] = judgement.reason
     for headline in document["headlines"]:
@@ -113,22 +129,20 @@ def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str
         for criterion in section["criteria"]
         if criterion["kind"] == "leadership" and definition["judgement_scales"]["leadership"]
     ]
-    counts = assessment_counts(inspection)
-    return {
-        "inspection": inspection.slug,
-        "framework": inspection.framework.code,
-        "framework_version": inspection.framework.version,
-        **document,
-        "cases": {
-            state: counts.get(state, 0) for state in ("approved", "submitted", "returned", "in_progress", "not_started")
-        },
-    }
+    return document
 
 
 def score_document(inspection: Inspection) -> ScoreDocument:
-    """The inspection's current scores: the finalised snapshot if there is one, else the draft."""
+    """The inspection's current scores: the finalised snapshot if there is one, else the draft.
+
+    While a revision is open the figures stay the snapshot's and the judgements are the current
+    ones (a revision reopens judgements, not figures); publishing the revision freezes them again.
+    """
     snapshot = current_snapshot(inspection)
     if snapshot:
-        return ScoreDocument({**snapshot.data["document"], "finalised": True, "snapshot": snapshot.number}, final=True)
+        document = copy.deepcopy(snapshot.data["document"])
+        if inspection.status == Inspection.Status.REVISION:
+            document = apply_judgements(inspection, document)
+        return ScoreDocument({**document, "finalised": True, "snapshot": snapshot.number}, final=True)
     document = build_document(inspection, compute_scores(inspection))
     return ScoreDocument({**document, "finalised": False}, final=False)

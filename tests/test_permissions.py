@@ -22,6 +22,10 @@ LEAD_PAGE = (SIGN_IN, 404, 403, 404, 403, 403, 200, 200)
 ANY_SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
 SCORES_PAGE = (SIGN_IN, 404, 403, 404, 403, 200, 200, 200)
 LEAD_ACTION = (SIGN_IN, 404, 403, 404, 403, 403, 302, 302)
+# A workflow action posted without the version its page showed: past the permission check, refused (400).
+LEAD_DECISION = (SIGN_IN, 404, 403, 404, 404, 403, 400, 400)
+INSPECTION_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)
+ADMIN_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 403, 400)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -42,16 +46,16 @@ MATRIX = {
     "check_answers": ("get", "case", None, CASE_PAGE),
     "submit_assessment": ("post", "case", {}, (SIGN_IN, 404, 400, 404, 404, 403, 400, 400)),
     "review_assessment": ("get", "case", None, (SIGN_IN, 404, 403, 404, 404, 403, 200, 200)),
-    "return_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
-    "approve_assessment": ("post", "case", {}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
-    "reopen_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 403, 302, 302)),
+    "return_assessment": ("post", "case", {"reason": "x"}, LEAD_DECISION),
+    "approve_assessment": ("post", "case", {}, LEAD_DECISION),
+    "reopen_assessment": ("post", "case", {"reason": "x"}, LEAD_DECISION),
     "case_history": ("get", "case", None, CASE_PAGE),
     "scores": ("get", "inspection", None, SCORES_PAGE),
     "criterion_scores": ("get", "inspection_criterion", None, SCORES_PAGE),
     "question_cases": ("get", "inspection_question", None, SCORES_PAGE),
     "save_judgement": ("post", "judgement", {"kind": "grade", "value": "well_met"}, LEAD_ACTION),
-    "finalise_scores": ("post", "inspection", {}, LEAD_ACTION),
-    "reopen_scores": ("post", "inspection", {"reason": "x"}, LEAD_ACTION),
+    "finalise_scores": ("post", "inspection", {}, INSPECTION_DECISION),
+    "reopen_scores": ("post", "inspection", {"reason": "x"}, INSPECTION_DECISION),
     "report_content": ("get", "inspection", None, LEAD_PAGE),
     "edit_report_part": ("get", "report_part", None, LEAD_PAGE),
     "edit_criterion_narrative": ("get", "inspection_criterion", None, LEAD_PAGE),
@@ -65,8 +69,10 @@ MATRIX = {
     "report_status": ("get", "inspection", None, SCORES_PAGE),
     "render_report": ("post", "inspection", {}, LEAD_ACTION),
     "render_download": ("get", "render", None, SCORES_PAGE),
-    # Admins publish (leads only where LEADS_MAY_PUBLISH is set); not finalised here, so refused with a message.
-    "publish_report": ("post", "inspection", {}, (SIGN_IN, 404, 403, 404, 403, 403, 403, 302)),
+    # Admins publish and revise (leads publish only where LEADS_MAY_PUBLISH is set); not finalised or
+    # published here, so refused with a message.
+    "publish_report": ("post", "inspection", {}, ADMIN_DECISION),
+    "start_revision": ("post", "inspection", {"reason": "x"}, ADMIN_DECISION),
     "published_download": ("get", "published", None, INSPECTION_PAGE),
     "export_answers": ("get", "inspection", None, SCORES_PAGE),
     "export_scores_file": ("get", "inspection", None, SCORES_PAGE),
@@ -118,7 +124,8 @@ def _published(inspection):
         inspection=inspection,
         version=1,
         published_by=inspection.memberships.get(role=Membership.Role.LEAD).user,
-        snapshot={},
+        snapshot_json="{}",
+        snapshot_sha256=hashlib.sha256(b"{}").hexdigest(),
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )

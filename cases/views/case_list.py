@@ -7,10 +7,11 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases.access import inspection_access, visible_cases
+from cases.access import visible_cases
 from cases.forms import CaseFilterForm, assessing_members, with_state
 from cases.models import Answer
 from cases.views.allocation import attribute_labels, key_attributes
+from inspections.policy import access_for
 
 # An answer counts once it holds an option: "" is not answered yet, "na" was set because the
 # question does not apply.
@@ -22,9 +23,9 @@ ANSWERED = Count(
 
 @login_required
 def case_list(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
+    access = access_for(request.user, slug)
     inspection = access.inspection
-    cases = with_state(visible_cases(request.user, access)).annotate(answered=ANSWERED)
+    cases = with_state(visible_cases(access)).annotate(answered=ANSWERED)
     filters = None
     if access.sees_all_cases:
         filters = CaseFilterForm(request.GET, people=list(assessing_members(inspection)))

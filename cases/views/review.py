@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user
 from cases.progress import case_progress
-from cases.services import AssessmentError, approve_assessment, reopen_assessment, return_assessment
+from cases.services import approve_assessment, reopen_assessment, return_assessment
 from cases.views.assessment import _question_rows
+from inspections.errors import Refused, http_status, posted_version
+from inspections.policy import Action
 
 
 @dataclass
@@ -23,6 +25,7 @@ class ReviewForm:
     reason: str = ""
     comments: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    reason_field: str = "reason"  # the textarea the reason came from (return and reopen have one each)
 
     @classmethod
     def from_post(cls, data) -> ReviewForm:
@@ -36,7 +39,7 @@ class ReviewForm:
 
 def _review_page(request, slug: str, case_ref: str, form: ReviewForm, status: int = 200) -> HttpResponse:
     case, access = get_case_for_user(request.user, slug, case_ref)
-    access.require_lead()
+    access.require(Action.REVIEW)
     progress = case_progress(case)
     sections = [
         {"progress": item, "rows": _question_rows(progress, item.applicable)}
@@ -64,16 +67,23 @@ def review(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     return _review_page(request, slug, case_ref, ReviewForm())
 
 
-def _transition(request, slug: str, case_ref: str, action, success: str, **kwargs) -> HttpResponse:
+def _transition(request, slug: str, case_ref: str, action, success: str, form: ReviewForm, **kwargs) -> HttpResponse:
+    """Run a review decision; a refusal re-renders the review page with the error summary."""
     case, access = get_case_for_user(request.user, slug, case_ref)
-    access.require_lead()
+    access.require(Action.REVIEW)
     try:
-        action(user=request.user, case=case, **kwargs)
-    except AssessmentError as error:
-        messages.error(request, str(error))
-        return redirect("review_assessment", slug, case_ref)
+        action(user=request.user, case=case, expected_version=posted_version(request.POST), **kwargs)
+    except Refused as error:
+        form.errors[_error_key(error, form)] = str(error)
+        return _review_page(request, slug, case_ref, form, status=http_status(error))
     messages.success(request, success.format(case=case.case_ref))
     return redirect("case_list", slug)
+
+
+def _error_key(error: Refused, form: ReviewForm) -> str:
+    if error.field == "reason":
+        return form.reason_field
+    return error.field or "version"
 
 
 @login_required
@@ -89,6 +99,7 @@ def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
         case_ref,
         return_assessment,
         "Case {case} returned to the assessor.",
+        form,
         reason=form.reason,
         comments=form.comments,
     )
@@ -97,13 +108,13 @@ def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
-    return _transition(request, slug, case_ref, approve_assessment, "Case {case} approved.")
+    return _transition(request, slug, case_ref, approve_assessment, "Case {case} approved.", ReviewForm())
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
-    form = ReviewForm(reason=request.POST.get("reason", "").strip())
+    form = ReviewForm(reason=request.POST.get("reason", "").strip(), reason_field="reopen")
     if not form.reason:
         form.errors["reopen"] = "Enter the reason for reopening the assessment"
         return _review_page(request, slug, case_ref, form, status=400)
@@ -113,5 +124,6 @@ def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
         case_ref,
         reopen_assessment,
         "Case {case} reopened and returned to the assessor.",
+        form,
         reason=form.reason,
     )
