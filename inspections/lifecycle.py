@@ -59,7 +59,7 @@ WHAT: dict[Action, str] = {
     Action.ASSESS: "answers cannot change",
     Action.REVIEW: "assessments cannot be returned, approved or reopened",
     Action.JUDGE: "judgements cannot change",
-    Action.FINALISE: "the scores cannot be finalised",
+    Action.FINALISE: "they cannot be finalised again",
     Action.EDIT_REPORT: "the report cannot change",
 }
 
