@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cases.models import Answer, Assessment, Case
 from inspections.applicability import NA, parse_attribute_value
-from inspections.lifecycle import authorise, start_fieldwork_if_setting_up
+from inspections.lifecycle import authorise, begin_fieldwork
 from inspections.models import Inspection, Membership
 from inspections.policy import ASSESSORS, Action
 from inspections.structure import FrameworkStructure, structure_for
@@ -419,7 +419,6 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
     structure = structure_for(framework)
     table = read_table(data, filename, expected="the header case_ref,question_code,answer")
     refs = {row.cells.get("case_ref", "") for row in table.rows}
-    start_fieldwork_if_setting_up(inspection, user=user, reason=f"Fieldwork started: answers imported from {filename}")
     with transaction.atomic():
         authorise(user, inspection, Action.ASSESS, exclusive=True)
         cases = {case.case_ref: case for case in inspection.cases.filter(case_ref__in=refs).select_related("assessor")}
@@ -439,6 +438,7 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
         plans, problems = check_answer_rows(table, structure, existing, assessors, framework.code)
         if problems:
             raise ImportRefused(filename, problems)
+        begin_fieldwork(inspection, user=user, reason=f"Fieldwork started: answers imported from {filename}")
         return _write_answers(plans, cases, assessments, assessors, structure, f"Imported from {filename}", user)
 
 

@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from cases.models import Answer, Assessment, Case, ReviewComment
 from inspections.applicability import NA
 from inspections.errors import NotAllowed, Refused, StaleVersion
-from inspections.lifecycle import authorise, start_fieldwork_if_setting_up
+from inspections.lifecycle import authorise, begin_fieldwork, needs_exclusive_lock
 from inspections.models import Membership
 from inspections.policy import ASSESSORS, Action, may_assess_case
 from inspections.structure import FrameworkStructure, structure_for
@@ -64,7 +64,7 @@ class AnswerConflict(AssessmentError):
 def _authorise_case(user, case: Case, action: Action, refusal: str):
     """Who and when (the inspection locked for share), then, for answering, whose case it is."""
     try:
-        access, inspection = authorise(user, case.inspection, action)
+        access, inspection = authorise(user, case.inspection, action, exclusive=needs_exclusive_lock(case.inspection))
     except NotAllowed:
         raise NotAllowed(refusal) from None
     case.inspection = inspection
@@ -147,7 +147,6 @@ def save_answer(
     question = structure.questions.get(question_code)
     if question is None:
         raise AssessmentError(f"{question_code} is not a question of this framework")
-    start_fieldwork_if_setting_up(case.inspection, user=user, reason="Fieldwork started: first answer saved")
     with transaction.atomic():
         _authorise_case(
             user, case, Action.ASSESS, "Only the person the case is allocated to, or the lead inspector, can answer."
@@ -187,6 +186,7 @@ def save_answer(
         answer.updated_by = user
         answer._history_user = user
         answer.save()
+        begin_fieldwork(case.inspection, user=user, reason="Fieldwork started: first answer saved")
         if assessment.state == State.NOT_STARTED:
             _set_state(assessment, user, State.IN_PROGRESS, "First answer given")
     return answer

@@ -12,7 +12,7 @@ the stage on that locked row, so a change cannot slip past a concurrent finalise
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection
 
 from inspections.errors import WrongStage
 from inspections.models import Inspection
@@ -161,12 +161,15 @@ def move_to(inspection: Inspection, status: str, *, user, reason: str) -> None:
         inspection._lifecycle_move = False
 
 
-def start_fieldwork_if_setting_up(inspection: Inspection, *, user, reason: str) -> Inspection:
-    """The first assessment work moves an inspection from set-up to fieldwork (held under a lock)."""
-    if inspection.status != Status.SETUP:
-        return inspection
-    with transaction.atomic():
-        locked = lock(inspection, exclusive=True)
-        if locked.status == Status.SETUP:
-            move_to(locked, Status.FIELDWORK, user=user, reason=reason)
-    return locked
+def begin_fieldwork(inspection: Inspection, *, user, reason: str) -> None:
+    """The first assessment work moves an inspection from set-up to fieldwork, in the same transaction
+    as that work (so a refused or failed action moves nothing). The caller locked the row exclusively
+    when it read set-up: authorise(..., exclusive=needs_exclusive_lock(inspection))."""
+    if inspection.status == Status.SETUP:
+        move_to(inspection, Status.FIELDWORK, user=user, reason=reason)
+
+
+def needs_exclusive_lock(inspection: Inspection) -> bool:
+    """Assessment work locks exclusively only while setting up (it may move the stage); a stage
+    never moves back to set-up, so a later stage read before the lock stays later."""
+    return inspection.status == Status.SETUP
