@@ -18,6 +18,7 @@ from django.utils import dateformat, timezone
 from cases.models import Answer, Assessment, Case, ReviewComment
 from inspections.applicability import NA
 from inspections.errors import NotAllowed, Refused, StaleVersion
+from inspections.history import save_recorded
 from inspections.lifecycle import authorise, begin_fieldwork, needs_exclusive_lock
 from inspections.models import Membership
 from inspections.policy import ASSESSORS, Action, may_assess_case
@@ -108,9 +109,7 @@ def _locked_assessment(case: Case) -> Assessment:
 def _set_state(assessment: Assessment, user, state: str, reason: str = "") -> None:
     assessment.state = state
     assessment.version = F("version") + 1
-    assessment._history_user = user
-    assessment._change_reason = reason or f"{State(state).label}"
-    assessment.save()
+    save_recorded(assessment, user=user, reason=reason or f"{State(state).label}")
     assessment.refresh_from_db(fields=["version"])
 
 
@@ -184,8 +183,7 @@ def save_answer(
         answer.note = note
         answer.version += 1
         answer.updated_by = user
-        answer._history_user = user
-        answer.save()
+        save_recorded(answer, user=user)
         begin_fieldwork(case.inspection, user=user, reason="Fieldwork started: first answer saved")
         if assessment.state == State.NOT_STARTED:
             _set_state(assessment, user, State.IN_PROGRESS, "First answer given")
@@ -242,9 +240,7 @@ def _resolve_comments(assessment: Assessment, user) -> None:
     """The open review comments are answered by the resubmission: each saved, so history shows it."""
     for comment in ReviewComment.objects.filter(assessment=assessment, resolved=False):
         comment.resolved = True
-        comment._history_user = user
-        comment._change_reason = "Resolved: the assessment was resubmitted"
-        comment.save(update_fields=["resolved"])
+        save_recorded(comment, user=user, reason="Resolved: the assessment was resubmitted", update_fields=["resolved"])
 
 
 def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer], user) -> None:
@@ -261,9 +257,7 @@ def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer
         answer.value, answer.sufficient = NA, None
         answer.version += 1
         answer.updated_by = user
-        answer._history_user = user
-        answer._change_reason = "Does not apply to this case"
-        answer.save()
+        save_recorded(answer, user=user, reason="Does not apply to this case")
 
 
 def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str], expected_version: int) -> Assessment:
@@ -291,8 +285,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
                 created_by=user,
                 review_round=review_round,
             )
-            comment._history_user = user
-            comment.save()
+            save_recorded(comment, user=user)
         assessment.return_reason = reason
         assessment.reviewed_at = timezone.now()
         assessment.reviewed_by = user
@@ -345,8 +338,11 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
         ):
             raise AssessmentError(f"{_name(assessor)} is not an inspector or local assessor on this inspection.")
         # of=self: PostgreSQL cannot lock the nullable side of the join to the assessment.
-        locked = Case.objects.select_for_update(of=("self",)).filter(pk__in=[c.pk for c in cases])
-        locked = list(locked.select_related("assessment"))
+        locked = list(
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in cases])
+            .select_related("assessment")
+        )
         changed = 0
         for item in locked:
             if item.assessor_id == (assessor.pk if assessor else None):
@@ -355,8 +351,11 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
             if state == State.APPROVED:
                 raise AssessmentError(f"{item.case_ref} is approved; reopen it before reallocating.")
             item.assessor = assessor
-            item._history_user = user
-            item._change_reason = reason or (f"Allocated to {_name(assessor)}" if assessor else "Allocation removed")
-            item.save(update_fields=["assessor"])
+            save_recorded(
+                item,
+                user=user,
+                reason=reason or (f"Allocated to {_name(assessor)}" if assessor else "Allocation removed"),
+                update_fields=["assessor"],
+            )
             changed += 1
     return changed

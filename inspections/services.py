@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from inspections.errors import Refused
+from inspections.history import save_recorded
 from inspections.lifecycle import authorise
 from inspections.models import Area, Framework, Inspection, Membership
 from inspections.policy import Action
@@ -89,9 +90,6 @@ def add_member(*, user, inspection: Inspection, member, role: str) -> Membership
             return membership
         membership = membership or Membership(inspection=inspection, user=member)
         membership.role = role
-        membership._history_user = user
-        membership._change_reason = f"Added to the team as {Membership.Role(role).label}" + (
-            " (command line)" if user is None else ""
-        )
-        membership.save()
+        reason = f"Added to the team as {Membership.Role(role).label}" + (" (command line)" if user is None else "")
+        save_recorded(membership, user=user, reason=reason)
     return membership

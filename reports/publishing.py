@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from inspections.errors import Refused
+from inspections.history import save_recorded
 from inspections.lifecycle import authorise, move_to
 from inspections.models import Inspection
 from inspections.policy import Action, require
@@ -219,9 +220,7 @@ def start_revision(
             started_by=user,
             scores_reopened=reopen_scores,
         )
-        revision._history_user = user
-        revision._change_reason = reason
-        revision.save()
+        save_recorded(revision, user=user, reason=reason)
         if reopen_scores:
             snapshot = current_snapshot(inspection)
             if snapshot is not None:

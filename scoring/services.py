@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Assessment, Case
 from inspections.errors import Refused, StaleVersion
+from inspections.history import save_recorded
 from inspections.lifecycle import authorise, move_to
 from inspections.models import Inspection
 from inspections.policy import Action
@@ -109,9 +110,7 @@ def record_judgement(
         judgement.evidence = evidence.strip()
         judgement.linked_criteria = linked_criteria or []
         judgement.updated_by = user
-        judgement._history_user = user
-        judgement._change_reason = judgement.reason or "Judgement recorded"
-        judgement.save()
+        save_recorded(judgement, user=user, reason=judgement.reason or "Judgement recorded")
         judgement.linked_cases.set(cases)
     return judgement
 
@@ -168,8 +167,7 @@ def _store_snapshot(inspection: Inspection, user, override_reason: str) -> Score
         created_by=user,
         override_reason=override_reason,
     )
-    snapshot._history_user = user
-    snapshot.save()
+    save_recorded(snapshot, user=user)
     return snapshot
 
 
@@ -193,9 +191,7 @@ def _close_snapshot(snapshot: ScoreSnapshot, user, reason: str) -> None:
     snapshot.reopened_at = timezone.now()
     snapshot.reopened_by = user
     snapshot.reopen_reason = reason
-    snapshot._history_user = user
-    snapshot._change_reason = reason
-    snapshot.save()
+    save_recorded(snapshot, user=user, reason=reason)
 
 
 def reopen_scores(*, user, inspection: Inspection, reason: str, snapshot_number: int | None) -> ScoreSnapshot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -55,7 +56,7 @@ def programme_tallies(
     )
     # Inside a transaction the cursor is declared WITHOUT HOLD: rows are computed as they are fetched.
     with transaction.atomic():
-        rows = query.iterator(chunk_size=chunk_size)
+        rows: Any = query.iterator(chunk_size=chunk_size)  # a generator: close() ends the server-side cursor
         try:
             for inspection_id, group in itertools.groupby(rows, key=itemgetter(0)):
                 yield inspection_id, {code_of[question]: Tally(s, r) for _, question, s, r in group}
