@@ -45,8 +45,9 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Frameworks come from data files through load_frameworks, never from forms."""
+class ReadOnlyMixin:
+    """Django admin may show these rows but never change them: frameworks come from data files through
+    load_frameworks; the case sample changes through the workflow, which checks who and when."""
 
     def has_add_permission(self, request):
         return False
@@ -68,6 +69,10 @@ class SectionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Framework)

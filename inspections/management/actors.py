@@ -9,8 +9,9 @@ team changes) act as the operator: whoever has a shell on the server, recorded a
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
+from inspections.errors import Refused
 from inspections.models import Inspection, Membership
 
 OPERATOR = None
@@ -53,3 +54,35 @@ def lead_or_named(inspection: Inspection, username: str | None):
 
 def operator_or_named(username: str | None):
     return named_user(username) if username else OPERATOR
+
+
+class WorkflowCommand(BaseCommand):
+    """`<command> SLUG [options] [--user USERNAME]`: one workflow action through the domain services.
+
+    Subclasses set `acts_as` ("lead": the inspection's lead by default; "operator": admin authority by
+    default), add their own options in `add_options` and do the action in `act`, which returns the line
+    to print. A refusal (who, when, a stale or bad input) exits with status 2 and the reason.
+    """
+
+    acts_as = "lead"
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the inspection, e.g. cumbria-2006")
+        default = "the inspection's lead" if self.acts_as == "lead" else "the operator"
+        parser.add_argument("--user", help=f"act as this user (default: {default})")
+        self.add_options(parser)
+
+    def add_options(self, parser) -> None:
+        """Options of the command besides SLUG and --user."""
+
+    def act(self, inspection: Inspection, actor, **options) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args, slug: str, user: str | None, **options):
+        inspection = inspection_or_exit(slug)
+        actor = lead_or_named(inspection, user) if self.acts_as == "lead" else operator_or_named(user)
+        try:
+            line = self.act(inspection, actor, **options)
+        except Refused as error:
+            raise CommandError(f"{slug}: {error}", returncode=2) from None
+        self.stdout.write(line)
