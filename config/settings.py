@@ -132,3 +132,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Programme figures, the read-only HTTP API and organisation sign-in (OpenID Connect).
+# Kept together here so this block can be read (and merged) on its own.
+INSTALLED_APPS += [
+    "programme",
+]

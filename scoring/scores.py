@@ -6,8 +6,11 @@ scores are finalised, everything reads the stored snapshot instead of recomputin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 from inspections.models import Inspection
 from scoring.engine import InspectionScores, score_inspection
@@ -74,8 +77,27 @@ def judgements_by_target(inspection: Inspection) -> dict[tuple[str, str, str], J
     }
 
 
+# A snapshot is current until it is reopened: "finalised" means having one.
+CURRENT = Q(reopened_at__isnull=True)
+
+
 def current_snapshot(inspection: Inspection) -> ScoreSnapshot | None:
-    return inspection.score_snapshots.filter(reopened_at__isnull=True).order_by("-number").first()
+    return inspection.score_snapshots.filter(CURRENT).order_by("-number").first()
+
+
+def current_snapshot_figures(inspection_ids: Iterable[int]) -> dict[int, tuple[int, list[dict[str, Any]]]]:
+    """{inspection id: (snapshot number, the snapshot's criteria)} for every inspection among these
+    with a current snapshot: `current_snapshot` for many inspections in one query, reading only the
+    criteria of each stored document (scores and question tallies), not the whole snapshot."""
+    rows = (
+        ScoreSnapshot.objects.filter(CURRENT, inspection_id__in=list(inspection_ids))
+        .order_by("inspection_id", "-number")
+        .values_list("inspection_id", "number", "data__document__criteria")
+    )
+    figures: dict[int, tuple[int, list[dict[str, Any]]]] = {}
+    for inspection_id, number, criteria in rows:
+        figures.setdefault(inspection_id, (number, criteria or []))
+    return figures
 
 
 @dataclass

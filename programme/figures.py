@@ -1,0 +1,215 @@
+"""The figures of a programme (every inspection of one framework) from finalised score snapshots.
+
+An inspection counts once its scores are finalised: it has a current ScoreSnapshot (published
+inspections included). Its figures are the snapshot's, never recomputed from live answers, so the
+snapshot is the cache: reading a programme costs one query for the inspections and one for their
+snapshots, whatever the number of answers behind them.
+
+A programme spans the versions of a framework code. Figures are given in the codes of the newest
+version; an inspection of an older version contributes only through the criteria and questions
+the newer files declare they replace (inspections.framework_versions), never by matching codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from inspections.framework_versions import Correspondence, correspondence
+from inspections.models import Framework, Inspection
+from inspections.services import newest_framework
+from scoring.engine import Tally
+from scoring.programme import CriterionFigures, InspectionFigures, programme_figures
+from scoring.rules import scoring_framework
+from scoring.scores import current_snapshot_figures
+
+
+@dataclass(frozen=True)
+class ProgrammeEntry:
+    """One finalised inspection in the programme."""
+
+    pk: int
+    slug: str
+    title: str
+    area: str
+    fieldwork_start: date | None
+    framework_version: str
+    published: bool
+    snapshot: int
+    figures: InspectionFigures
+
+
+@dataclass(frozen=True)
+class Programme:
+    framework: Framework  # the newest version: the codes the figures are given in
+    criteria: list[tuple[str, str, tuple[str, ...]]]  # (code, title, question codes), framework order
+    entries: list[ProgrammeEntry]  # in order of fieldwork start
+    figures: list[CriterionFigures]
+
+    @property
+    def code(self) -> str:
+        return self.framework.code
+
+    def document(self) -> dict[str, Any]:
+        """The `export_programme` JSON of the interface contract, with extra keys beside it."""
+        return programme_document(self)
+
+
+def _scored_criteria(definition: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...]]]:
+    titles = {c["code"]: c["title"] for s in definition["sections"] for c in s["criteria"]}
+    return [(spec.code, titles[spec.code], spec.members) for spec in scoring_framework(definition).criteria]
+
+
+def _inspection_figures(criteria: list[dict[str, Any]], mapping: Correspondence | None) -> InspectionFigures:
+    """A snapshot's criteria in programme codes (mapping None: same version, codes as they are)."""
+    scores: dict[str, float | None] = {}
+    tallies: dict[str, Tally] = {}
+    for criterion in criteria:
+        scores[criterion["code"]] = criterion["score"]
+        for question in criterion["questions"]:
+            tallies[question["code"]] = Tally(question["sufficient"], question["relevant"])
+    if mapping is None:
+        return InspectionFigures(scores, tallies)
+    return InspectionFigures(
+        {new: scores[old] for new, old in mapping.criteria.items() if old in scores},
+        {new: tallies[old] for new, old in mapping.questions.items() if old in tallies},
+    )
+
+
+def published_filter() -> Exists:
+    from reports.models import PublishedReport
+
+    return Exists(PublishedReport.objects.filter(inspection=OuterRef("pk")))
+
+
+def load_programme(
+    framework_code: str,
+    inspections: QuerySet[Inspection] | None = None,
+    *,
+    fieldwork_from: date | None = None,
+    fieldwork_to: date | None = None,
+) -> Programme:
+    """The programme of the framework over `inspections` (default: every inspection of it), limited
+    to those with finalised scores and, if given, a fieldwork start within the dates.
+    Raises InspectionError for an unknown framework code."""
+    newest = Framework.objects.get(pk=newest_framework(framework_code).pk)
+    queryset = Inspection.objects.all() if inspections is None else inspections
+    queryset = queryset.filter(framework__code=framework_code)
+    if fieldwork_from:
+        queryset = queryset.filter(fieldwork_start__gte=fieldwork_from)
+    if fieldwork_to:
+        queryset = queryset.filter(fieldwork_start__lte=fieldwork_to)
+    rows = list(
+        queryset.annotate(is_published=published_filter())
+        .order_by()
+        .values_list("pk", "slug", "title", "area__name", "fieldwork_start", "framework__version", "is_published")
+        .distinct()
+    )
+    snapshots = current_snapshot_figures(row[0] for row in rows)
+    versions = {row[5] for row in rows if row[0] in snapshots} - {newest.version}
+    mappings: dict[str, Correspondence | None] = {}
+    if versions:
+        definitions = dict(Framework.objects.filter(code=framework_code).values_list("version", "definition"))
+        mappings = {version: correspondence(newest.definition, version, definitions) for version in versions}
+    entries = []
+    for (
+        pk,
+        slug,
+        title,
+        area,
+        start,
+        version,
+        published,
+    ) in sorted(rows, key=_fieldwork_order):
+        if pk not in snapshots:
+            continue
+        number, criteria = snapshots[pk]
+        if version == newest.version:
+            figures = _inspection_figures(criteria, None)
+        else:
+            mapping = mappings[version]
+            figures = _inspection_figures(criteria, mapping) if mapping else InspectionFigures({}, {})
+        entries.append(ProgrammeEntry(pk, slug, title, area, start, version, bool(published), number, figures))
+    criteria = _scored_criteria(newest.definition)
+    figures = programme_figures([(code, questions) for code, _, questions in criteria], [e.figures for e in entries])
+    return Programme(newest, criteria, entries, figures)
+
+
+def _fieldwork_order(row: tuple) -> tuple:
+    start = row[4]
+    return (start is None, start or date.min, row[1])
+
+
+def programme_document(programme: Programme) -> dict[str, Any]:
+    criterion_codes = [code for code, _, _ in programme.criteria]
+    return {
+        "framework": programme.code,
+        "framework_version": programme.framework.version,
+        "inspections": [
+            {
+                "slug": entry.slug,
+                "area": entry.area,
+                "fieldwork_start": entry.fieldwork_start.isoformat() if entry.fieldwork_start else None,
+                "criteria": {code: entry.figures.criteria.get(code) for code in criterion_codes},
+                "title": entry.title,
+                "framework_version": entry.framework_version,
+                "published": entry.published,
+                "snapshot": entry.snapshot,
+            }
+            for entry in programme.entries
+        ],
+        "criteria": [
+            {
+                "code": figures.code,
+                "inspections": figures.spread.count,
+                "mean": figures.spread.mean,
+                "min": figures.spread.minimum,
+                "max": figures.spread.maximum,
+                "ci95": list(figures.spread.ci95) if figures.spread.ci95 else None,
+                "title": title,
+                "questions": [
+                    {
+                        "code": question.code,
+                        "inspections": question.inspections,
+                        "sufficient": question.pooled.successes,
+                        "relevant": question.pooled.trials,
+                        "pooled": question.pooled.percentage,
+                        "wilson95": list(question.pooled.wilson95) if question.pooled.wilson95 else None,
+                    }
+                    for question in figures.questions
+                ],
+            }
+            for figures, (_, title, _) in zip(programme.figures, programme.criteria, strict=True)
+        ],
+    }
+
+
+CSV_FIXED = ["criterion", "title", "inspections", "mean", "min", "max", "ci95_low", "ci95_high"]
+
+
+def programme_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
+    """The figures as one table: a row per criterion, the programme figures, then one column per
+    inspection with its score (empty where it has none). For CSV and XLSX."""
+    header = CSV_FIXED + [entry.slug for entry in programme.entries]
+    rows = []
+    for figures, (code, title, _) in zip(programme.figures, programme.criteria, strict=True):
+        ci95 = figures.spread.ci95 or (None, None)
+        rows.append(
+            [
+                code,
+                title,
+                figures.spread.count,
+                *(_blank(value) for value in (figures.spread.mean, figures.spread.minimum, figures.spread.maximum)),
+                _blank(ci95[0]),
+                _blank(ci95[1]),
+                *(_blank(entry.figures.criteria.get(code)) for entry in programme.entries),
+            ]
+        )
+    return header, rows
+
+
+def _blank(value: float | None) -> float | str:
+    return "" if value is None else value
