@@ -137,5 +137,31 @@ LOGGING = {
 # Programme figures, the read-only HTTP API and organisation sign-in (OpenID Connect).
 # Kept together here so this block can be read (and merged) on its own.
 INSTALLED_APPS += [
+    "rest_framework",
+    "drf_spectacular",
     "programme",
+    "api",
 ]
+
+# The API authenticates by token only (no session cookie, so no CSRF question) and renders JSON only.
+# API_RATE_LIMIT: requests per token user, e.g. "120/minute" (counted per server process).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Case assessment API",
+    "DESCRIPTION": "Read-only figures of inspections and programmes. Authenticate with an API token: "
+    "`Authorization: Bearer TOKEN`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

@@ -18,4 +18,6 @@ urlpatterns = [
     path("inspections/<slug:slug>/report/", include("reports.urls")),
     path("inspections/<slug:slug>/report/", include("reports.urls_publishing")),
     path("django-admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.urls_tokens")),
 ]
