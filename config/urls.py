@@ -20,4 +20,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("", include("api.urls_tokens")),
+    path("", include("programme.urls")),
 ]

@@ -24,6 +24,7 @@ ANY_SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
 SCORES_PAGE = (SIGN_IN, 404, 403, 404, 403, 200, 200, 200)
 LEAD_ACTION = (SIGN_IN, 404, 403, 404, 403, 403, 302, 302)
 ADMIN_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 403, 200)
+PROGRAMME_PAGE = (SIGN_IN, 404, 404, 404, 404, 200, 200, 200)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -78,6 +79,10 @@ MATRIX = {
     "revoke_api_token": ("post", "lead_token", {}, (SIGN_IN, 404, 404, 404, 404, 404, 302, 302)),
     "all_api_tokens": ("get", None, None, ADMIN_PAGE),
     "create_api_token_for_user": ("post", None, {"username": "lead", "name": "x"}, ADMIN_PAGE),
+    # A programme: its leads and observers (of any inspection of the framework) and admins.
+    "programme_list": ("get", None, None, ANY_SIGNED_IN),
+    "programme": ("get", "programme", None, PROGRAMME_PAGE),
+    "programme_export": ("get", "programme", None, PROGRAMME_PAGE),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves

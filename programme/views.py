@@ -1,0 +1,112 @@
+"""The programme page: every finalised inspection of a framework compared, criterion by criterion;
+its exports; and an area's trends between inspections. Who sees what is asked of inspections.policy."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from inspections.models import Framework
+from inspections.policy import may_include_unpublished, may_see_programme, programme_inspections
+from programme.charts import programme_chart
+from programme.figures import Programme, load_programme, programme_table
+from programme.forms import ProgrammeFilterForm
+from reports import exports
+
+DATE_PARTS = [(0, "Day", 2), (1, "Month", 2), (2, "Year", 4)]
+
+
+def _programme_for(request: HttpRequest, code: str) -> tuple[Programme | None, ProgrammeFilterForm, bool]:
+    """The programme as the person may see it, filtered by the query; 404 for anyone not of it."""
+    if not Framework.objects.filter(code=code).exists() or not may_see_programme(request.user, code):
+        raise Http404("No such programme")
+    offers_unpublished = may_include_unpublished(request.user, code)
+    form = ProgrammeFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return None, form, offers_unpublished
+    filters = form.cleaned_data if request.GET else {}
+    inspections = programme_inspections(
+        request.user, code, include_unpublished=offers_unpublished and bool(filters.get("include_unpublished"))
+    )
+    programme = load_programme(
+        code, inspections, fieldwork_from=filters.get("fieldwork_from"), fieldwork_to=filters.get("fieldwork_to")
+    )
+    return programme, form, offers_unpublished
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    codes = Framework.objects.values("code").annotate(versions=Count("id")).order_by("code")
+    titles = dict(Framework.objects.order_by("version").values_list("code", "title"))
+    programmes = [
+        {"code": row["code"], "title": titles[row["code"]]}
+        for row in codes
+        if may_see_programme(request.user, row["code"])
+    ]
+    return render(request, "programme/programme_list.html", {"programmes": programmes})
+
+
+@login_required
+def programme_page(request: HttpRequest, code: str) -> HttpResponse:
+    programme, form, offers_unpublished = _programme_for(request, code)
+    if programme is None:
+        framework = Framework.objects.filter(code=code).order_by("-version").first()
+        context = {
+            "form": form,
+            "code": code,
+            "framework": framework,
+            "offers_unpublished": offers_unpublished,
+            "date_parts": DATE_PARTS,
+        }
+        return render(request, "programme/programme.html", context, status=400)
+    slug = form.cleaned_data.get("inspection") if request.GET else None
+    selected = next((entry for entry in programme.entries if entry.slug == slug), None)  # others: ignored
+    rows = [
+        {
+            "code": criterion,
+            "title": title,
+            "figures": figures,
+            "selected": selected.figures.criteria.get(criterion) if selected else None,
+        }
+        for figures, (criterion, title, _) in zip(programme.figures, programme.criteria, strict=True)
+    ]
+    return render(
+        request,
+        "programme/programme.html",
+        {
+            "code": code,
+            "framework": programme.framework,
+            "programme": programme,
+            "form": form,
+            "offers_unpublished": offers_unpublished,
+            "chart": programme_chart(programme, selected.slug if selected else None),
+            "rows": rows,
+            "selected": selected,
+            "query": request.GET.urlencode(),
+            "date_parts": DATE_PARTS,
+        },
+    )
+
+
+@login_required
+def programme_export(request: HttpRequest, code: str) -> HttpResponse:
+    programme, _, _ = _programme_for(request, code)
+    if programme is None:
+        raise Http404("The filters are not valid")  # the page's export links only carry valid filters
+    header, rows = programme_table(programme)
+    kind = request.GET.get("format", "csv")
+    name = f"programme-{code}"
+    if kind == "xlsx":
+        response = FileResponse(
+            exports.xlsx_file("Programme", header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if kind != "csv":
+        raise Http404("Unknown format")
+    response = StreamingHttpResponse(exports.csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
