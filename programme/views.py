@@ -8,12 +8,20 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from inspections.models import Framework
-from inspections.policy import may_include_unpublished, may_see_programme, programme_inspections
+from inspections.models import Framework, Inspection
+from inspections.policy import (
+    Action,
+    access_for,
+    may_include_unpublished,
+    may_see_programme,
+    programme_inspections,
+)
 from programme.charts import programme_chart
 from programme.figures import Programme, load_programme, programme_table
 from programme.forms import ProgrammeFilterForm
+from programme.trends import area_trend, earlier_inspections
 from reports import exports
+from scoring.scores import score_document
 
 DATE_PARTS = [(0, "Day", 2), (1, "Month", 2), (2, "Year", 4)]
 
@@ -110,3 +118,22 @@ def programme_export(request: HttpRequest, code: str) -> HttpResponse:
     response = StreamingHttpResponse(exports.csv_stream(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+@login_required
+def trends(request: HttpRequest, slug: str) -> HttpResponse:
+    """The area's scores beside an earlier inspection's: the people who see this inspection's scores."""
+    access = access_for(request.user, slug)
+    access.require(Action.SEE_SCORES)
+    inspection = access.inspection
+    earlier = earlier_inspections(request.user, inspection)
+    chosen = next((e for e in earlier if e.slug == request.GET.get("earlier")), earlier[0] if earlier else None)
+    trend = None
+    if chosen:
+        inspection = Inspection.objects.select_related("framework", "area").get(pk=inspection.pk)
+        trend = area_trend(inspection, score_document(inspection).data["criteria"], chosen)
+    return render(
+        request,
+        "programme/trends.html",
+        {"inspection": inspection, "access": access, "earlier": earlier, "trend": trend},
+    )

@@ -83,6 +83,7 @@ MATRIX = {
     "programme_list": ("get", None, None, ANY_SIGNED_IN),
     "programme": ("get", "programme", None, PROGRAMME_PAGE),
     "programme_export": ("get", "programme", None, PROGRAMME_PAGE),
+    "trends": ("get", "inspection", None, SCORES_PAGE),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves

@@ -29,3 +29,14 @@ def interval(bounds) -> str:
         return "–"
     low, high = bounds
     return f"{display(low)} to {display(high)}"
+
+
+@register.filter
+def points(value: float | None) -> str:
+    """A difference in percentage points, signed, to one decimal place ("+4.5", "−2.0", "0.0")."""
+    if value is None:
+        return "–"
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "0.0"
+    return f"+{rounded:.1f}" if rounded > 0 else f"−{abs(rounded):.1f}"
