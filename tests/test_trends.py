@@ -32,7 +32,8 @@ def earlier(mini_framework):
 def later(earlier):
     """Testshire 2010 under version 2, every answer sufficient (draft scores), with a lead."""
     load_v2()
-    inspection = make_inspection(slug="testshire-2010", framework="mini-test", fieldwork_start=datetime.date(2010, 5, 1))
+    start = datetime.date(2010, 5, 1)
+    inspection = make_inspection(slug="testshire-2010", framework="mini-test", fieldwork_start=start)
     assert inspection.framework.version == "2"
     make_assessed_cases(inspection, 4)
     add_member(inspection, make_user("lead"), Membership.Role.LEAD)
