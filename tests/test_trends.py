@@ -42,9 +42,7 @@ def later(earlier):
 
 def rows(response):
     trend = response.context["trend"]
-    return {
-        item.comparison.code: (item.comparison, {q.code: q for q in item.questions}) for item in trend.criteria
-    }
+    return {item.comparison.code: (item.comparison, {q.code: q for q in item.questions}) for item in trend.criteria}
 
 
 def test_scores_side_by_side_across_versions(client, later):
