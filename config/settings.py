@@ -141,6 +141,7 @@ INSTALLED_APPS += [
     "drf_spectacular",
     "programme",
     "api",
+    "accounts",
 ]
 
 # The API authenticates by token only (no session cookie, so no CSRF question) and renders JSON only.
@@ -165,3 +166,40 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Organisation sign-in (OpenID Connect, mozilla-django-oidc): on when OIDC_CLIENT_ID is set, and then
+# every OIDC_* endpoint below is required. Local accounts (username and password) keep working.
+OIDC_ENABLED = bool(env_str("OIDC_CLIENT_ID"))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?failed=organisation"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_CLIENT_SECRET",
+            "OIDC_ISSUER",
+            "OIDC_AUTHORIZATION_ENDPOINT",
+            "OIDC_TOKEN_ENDPOINT",
+            "OIDC_USERINFO_ENDPOINT",
+            "OIDC_JWKS_ENDPOINT",
+        )
+        if not env_str(name)
+    ]
+    if _missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"OIDC_CLIENT_ID is set, so these are required too: {', '.join(_missing)}")
+    AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "accounts.oidc.OrganisationBackend"]

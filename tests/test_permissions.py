@@ -84,6 +84,9 @@ MATRIX = {
     "programme": ("get", "programme", None, PROGRAMME_PAGE),
     "programme_export": ("get", "programme", None, PROGRAMME_PAGE),
     "trends": ("get", "inspection", None, SCORES_PAGE),
+    # Organisation sign-in answers only when configured (tests/test_organisation_sign_in.py); here it is not.
+    "oidc_authentication_init": ("get", None, None, (404,) * 8),
+    "oidc_authentication_callback": ("get", None, None, (404,) * 8),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
