@@ -12,8 +12,11 @@ the newer files declare they replace (inspections.framework_versions), never by 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -24,7 +27,7 @@ from inspections.services import newest_framework
 from scoring.engine import Tally
 from scoring.programme import CriterionFigures, InspectionFigures, programme_figures
 from scoring.rules import scoring_framework
-from scoring.scores import current_snapshot_figures
+from scoring.scores import SnapshotKey, current_snapshots, snapshot_criteria
 
 
 @dataclass(frozen=True)
@@ -58,25 +61,76 @@ class Programme:
         return programme_document(self)
 
 
-def _scored_criteria(definition: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...]]]:
-    titles = {c["code"]: c["title"] for s in definition["sections"] for c in s["criteria"]}
-    return [(spec.code, titles[spec.code], spec.members) for spec in scoring_framework(definition).criteria]
+# Figures of finalised snapshots, kept in this process: a snapshot never changes (its model refuses
+# to), so what is derived from it stays right for good. Bounded, least recently used out first.
+_CACHE_SIZE = 4096
+_snapshot_cache: OrderedDict[SnapshotKey, InspectionFigures] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
-def _inspection_figures(criteria: list[dict[str, Any]], mapping: Correspondence | None) -> InspectionFigures:
-    """A snapshot's criteria in programme codes (mapping None: same version, codes as they are)."""
+def snapshot_figures(keys: list[SnapshotKey]) -> dict[SnapshotKey, InspectionFigures]:
+    """{snapshot: its figures in its own framework version's codes}, reading only the snapshots
+    this process has not read before."""
+    with _cache_lock:
+        found = {key: _snapshot_cache[key] for key in keys if key in _snapshot_cache}
+        for key in found:
+            _snapshot_cache.move_to_end(key)
+    missing = {key.pk: key for key in keys if key not in found}
+    if missing:
+        read = {missing[pk]: _inspection_figures(criteria) for pk, criteria in snapshot_criteria(list(missing)).items()}
+        with _cache_lock:
+            _snapshot_cache.update(read)
+            while len(_snapshot_cache) > _CACHE_SIZE:
+                _snapshot_cache.popitem(last=False)
+        found.update(read)
+    return found
+
+
+def _inspection_figures(criteria: list[dict[str, Any]]) -> InspectionFigures:
     scores: dict[str, float | None] = {}
     tallies: dict[str, Tally] = {}
     for criterion in criteria:
         scores[criterion["code"]] = criterion["score"]
         for question in criterion["questions"]:
             tallies[question["code"]] = Tally(question["sufficient"], question["relevant"])
+    return InspectionFigures(scores, tallies)
+
+
+def _mapped(figures: InspectionFigures, mapping: Correspondence | None) -> InspectionFigures:
+    """An older version's figures in the programme's codes: only what is declared to continue."""
     if mapping is None:
-        return InspectionFigures(scores, tallies)
+        return InspectionFigures({}, {})
     return InspectionFigures(
-        {new: scores[old] for new, old in mapping.criteria.items() if old in scores},
-        {new: tallies[old] for new, old in mapping.questions.items() if old in tallies},
+        {new: figures.criteria[old] for new, old in mapping.criteria.items() if old in figures.criteria},
+        {new: figures.questions[old] for new, old in mapping.questions.items() if old in figures.questions},
     )
+
+
+@lru_cache(maxsize=64)
+def _scored_criteria(framework_id: int, content_hash: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(code, title, question codes) of each scored criterion; cached per framework version (a
+    changed definition has a new content hash)."""
+    definition = Framework.objects.values_list("definition", flat=True).get(pk=framework_id)
+    titles = {c["code"]: c["title"] for s in definition["sections"] for c in s["criteria"]}
+    return tuple((spec.code, titles[spec.code], spec.members) for spec in scoring_framework(definition).criteria)
+
+
+@lru_cache(maxsize=64)
+def _correspondence(code: str, hashes: tuple[tuple[str, str], ...], newer: str, older: str) -> Correspondence | None:
+    """How the newest version's codes map onto an older one; cached on the content hashes of the
+    framework's versions, so a changed file is never answered from the cache."""
+    definitions = dict(Framework.objects.filter(code=code).values_list("version", "definition"))
+    return correspondence(definitions[newer], older, definitions)
+
+
+def _newest(framework_code: str) -> Framework:
+    """The newest version of the framework (as inspections.services.newest_framework orders them),
+    without its definition."""
+    fields = ("id", "code", "version", "title", "content_hash")
+    frameworks = list(Framework.objects.filter(code=framework_code).only(*fields))
+    if not frameworks:
+        newest_framework(framework_code)  # raises InspectionError naming the known codes
+    return max(frameworks, key=lambda framework: framework.version.rjust(20, "0"))
 
 
 def published_filter() -> Exists:
@@ -95,7 +149,7 @@ def load_programme(
     """The programme of the framework over `inspections` (default: every inspection of it), limited
     to those with finalised scores and, if given, a fieldwork start within the dates.
     Raises InspectionError for an unknown framework code."""
-    newest = Framework.objects.get(pk=newest_framework(framework_code).pk)
+    newest = _newest(framework_code)
     queryset = Inspection.objects.all() if inspections is None else inspections
     queryset = queryset.filter(framework__code=framework_code)
     if fieldwork_from:
@@ -108,32 +162,23 @@ def load_programme(
         .values_list("pk", "slug", "title", "area__name", "fieldwork_start", "framework__version", "is_published")
         .distinct()
     )
-    snapshots = current_snapshot_figures(row[0] for row in rows)
-    versions = {row[5] for row in rows if row[0] in snapshots} - {newest.version}
-    mappings: dict[str, Correspondence | None] = {}
-    if versions:
-        definitions = dict(Framework.objects.filter(code=framework_code).values_list("version", "definition"))
-        mappings = {version: correspondence(newest.definition, version, definitions) for version in versions}
+    snapshots = current_snapshots(row[0] for row in rows)
+    figures_by_snapshot = snapshot_figures(list(snapshots.values()))
+    hashes: tuple[tuple[str, str], ...] = ()
+    if any(row[5] != newest.version for row in rows if row[0] in snapshots):
+        hashes = tuple(
+            Framework.objects.filter(code=framework_code).order_by("version").values_list("version", "content_hash")
+        )
     entries = []
-    for (
-        pk,
-        slug,
-        title,
-        area,
-        start,
-        version,
-        published,
-    ) in sorted(rows, key=_fieldwork_order):
+    for pk, slug, title, area, start, version, published in sorted(rows, key=_fieldwork_order):
         if pk not in snapshots:
             continue
-        number, criteria = snapshots[pk]
-        if version == newest.version:
-            figures = _inspection_figures(criteria, None)
-        else:
-            mapping = mappings[version]
-            figures = _inspection_figures(criteria, mapping) if mapping else InspectionFigures({}, {})
-        entries.append(ProgrammeEntry(pk, slug, title, area, start, version, bool(published), number, figures))
-    criteria = _scored_criteria(newest.definition)
+        snapshot = snapshots[pk]
+        figures = figures_by_snapshot[snapshot]
+        if version != newest.version:
+            figures = _mapped(figures, _correspondence(framework_code, hashes, newest.version, version))
+        entries.append(ProgrammeEntry(pk, slug, title, area, start, version, bool(published), snapshot.number, figures))
+    criteria = list(_scored_criteria(newest.pk, newest.content_hash))
     figures = programme_figures([(code, questions) for code, _, questions in criteria], [e.figures for e in entries])
     return Programme(newest, criteria, entries, figures)
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 
 from inspections.models import Inspection
-from programme.charts import ProgrammeChart, programme_chart
+from programme.charts import ProgrammeChart, chart_svg, programme_chart
 from programme.figures import Programme, load_programme, published_filter
 from scoring.engine import display
 from scoring.scores import current_snapshot
@@ -70,5 +69,5 @@ def programme_comparison(inspection: Inspection) -> ProgrammeComparison | None:
                 str(spread.count),
             )
         )
-    svg = render_to_string("programme/chart.svg", {"chart": chart, "font": REPORT_FONT})
+    svg = chart_svg(chart, font=REPORT_FONT, id_prefix=f"programme-{inspection.slug}")
     return ProgrammeComparison(title, description, chart, svg, columns, rows, programme)

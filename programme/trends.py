@@ -14,7 +14,7 @@ from typing import Any
 from inspections.framework_versions import correspondence
 from inspections.models import Framework, Inspection
 from inspections.policy import programme_inspections
-from scoring.scores import current_snapshot_figures
+from scoring.scores import current_snapshots, snapshot_criteria
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def earlier_inspections(user, inspection: Inspection) -> list[Inspection]:
         .order_by("-fieldwork_start")
     )
     candidates = list(candidates)
-    finalised = current_snapshot_figures(candidate.pk for candidate in candidates)
+    finalised = current_snapshots(candidate.pk for candidate in candidates)
     return [candidate for candidate in candidates if candidate.pk in finalised]
 
 
@@ -79,7 +79,8 @@ def area_trend(inspection: Inspection, current_criteria: list[dict[str, Any]], e
     definition = inspection.framework.definition
     definitions = dict(Framework.objects.filter(code=inspection.framework.code).values_list("version", "definition"))
     mapping = correspondence(definition, earlier.framework.version, definitions)
-    _, earlier_criteria = current_snapshot_figures([earlier.pk])[earlier.pk]
+    snapshot = current_snapshots([earlier.pk])[earlier.pk]
+    earlier_criteria = snapshot_criteria([snapshot.pk])[snapshot.pk]
     earlier_scores, earlier_questions = _by_code(earlier_criteria)
     current_scores, current_questions = _by_code(current_criteria)
     criterion_map = mapping.criteria if mapping else {}

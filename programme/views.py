@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from inspections.models import Framework, Inspection
 from inspections.policy import (
@@ -16,11 +18,13 @@ from inspections.policy import (
     may_see_programme,
     programme_inspections,
 )
-from programme.charts import programme_chart
-from programme.figures import Programme, load_programme, programme_table
+from inspections.services import InspectionError
+from programme.charts import chart_svg, programme_chart
+from programme.figures import Programme, ProgrammeEntry, load_programme, programme_table
 from programme.forms import ProgrammeFilterForm
 from programme.trends import area_trend, earlier_inspections
 from reports import exports
+from scoring.engine import display
 from scoring.scores import score_document
 
 DATE_PARTS = [(0, "Day", 2), (1, "Month", 2), (2, "Year", 4)]
@@ -28,7 +32,7 @@ DATE_PARTS = [(0, "Day", 2), (1, "Month", 2), (2, "Year", 4)]
 
 def _programme_for(request: HttpRequest, code: str) -> tuple[Programme | None, ProgrammeFilterForm, bool]:
     """The programme as the person may see it, filtered by the query; 404 for anyone not of it."""
-    if not Framework.objects.filter(code=code).exists() or not may_see_programme(request.user, code):
+    if not may_see_programme(request.user, code):
         raise Http404("No such programme")
     offers_unpublished = may_include_unpublished(request.user, code)
     form = ProgrammeFilterForm(request.GET or None)
@@ -38,9 +42,12 @@ def _programme_for(request: HttpRequest, code: str) -> tuple[Programme | None, P
     inspections = programme_inspections(
         request.user, code, include_unpublished=offers_unpublished and bool(filters.get("include_unpublished"))
     )
-    programme = load_programme(
-        code, inspections, fieldwork_from=filters.get("fieldwork_from"), fieldwork_to=filters.get("fieldwork_to")
-    )
+    try:
+        programme = load_programme(
+            code, inspections, fieldwork_from=filters.get("fieldwork_from"), fieldwork_to=filters.get("fieldwork_to")
+        )
+    except InspectionError:
+        raise Http404("No such programme") from None  # an admin asking for an unknown framework
     return programme, form, offers_unpublished
 
 
@@ -71,15 +78,6 @@ def programme_page(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "programme/programme.html", context, status=400)
     slug = form.cleaned_data.get("inspection") if request.GET else None
     selected = next((entry for entry in programme.entries if entry.slug == slug), None)  # others: ignored
-    rows = [
-        {
-            "code": criterion,
-            "title": title,
-            "figures": figures,
-            "selected": selected.figures.criteria.get(criterion) if selected else None,
-        }
-        for figures, (criterion, title, _) in zip(programme.figures, programme.criteria, strict=True)
-    ]
     return render(
         request,
         "programme/programme.html",
@@ -89,13 +87,63 @@ def programme_page(request: HttpRequest, code: str) -> HttpResponse:
             "programme": programme,
             "form": form,
             "offers_unpublished": offers_unpublished,
-            "chart": programme_chart(programme, selected.slug if selected else None),
-            "rows": rows,
+            "chart_svg": mark_safe(chart_svg(programme_chart(programme, selected.slug if selected else None))),  # noqa: S308 - built escaped
+            "rows": _criterion_rows(programme, selected),
+            "question_tables": _question_tables(programme),
             "selected": selected,
             "query": request.GET.urlencode(),
             "date_parts": DATE_PARTS,
         },
     )
+
+
+def _interval(bounds: tuple[float, float] | None) -> str:
+    return f"{display(bounds[0])} to {display(bounds[1])}" if bounds else "–"
+
+
+def _criterion_rows(programme: Programme, selected: ProgrammeEntry | None) -> list[tuple[str, ...]]:
+    """The criteria table as text (formatted here once: a template filter per cell costs more)."""
+    rows = []
+    for figures, (code, title, _) in zip(programme.figures, programme.criteria, strict=True):
+        spread = figures.spread
+        row = [f"{code} {title}", str(spread.count), display(spread.mean), display(spread.minimum)]
+        row += [display(spread.maximum), _interval(spread.ci95)]
+        if selected:
+            row.append(display(selected.figures.criteria.get(code)))
+        rows.append(tuple(row))
+    return rows
+
+
+QUESTION_ROW = (
+    '<tr class="govuk-table__row"><td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td></tr>'
+)
+
+
+def _question_tables(programme: Programme) -> list[tuple[str, str]]:
+    """(criterion code, the rows of its pooled questions as escaped HTML): hundreds of rows, joined
+    here rather than looked up cell by cell in the template."""
+    return [
+        (
+            figures.code,
+            format_html_join(
+                "\n",
+                QUESTION_ROW,
+                (
+                    (
+                        question.code,
+                        f"{question.pooled.successes} / {question.pooled.trials}",
+                        display(question.pooled.percentage),
+                        _interval(question.pooled.wilson95),
+                    )
+                    for question in figures.questions
+                ),
+            ),
+        )
+        for figures in programme.figures
+    ]
 
 
 @login_required

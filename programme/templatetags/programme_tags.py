@@ -8,16 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def add_float(value: float, offset: float) -> float:
-    return round(float(value) + float(offset), 2)
-
-
-@register.filter
-def band_width(band: tuple[float, float]) -> float:
-    return round(band[1] - band[0], 2)
-
-
-@register.filter
 def percent(value: float | None) -> str:
     """A figure as the published whole percentage; an interval bound may lie outside 0-100."""
     return display(value)
