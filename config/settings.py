@@ -4,6 +4,7 @@ DATABASE_URL selects PostgreSQL; unset, an SQLite file under var/ (not tracked) 
 zero-set-up demo. In production (DEBUG off) a real SECRET_KEY is required.
 """
 
+import re
 from pathlib import Path
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
@@ -144,6 +145,12 @@ INSTALLED_APPS += [
     "accounts",
 ]
 
+_api_rate = env_str("API_RATE_LIMIT", "120/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", _api_rate):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must look like 120/minute (or per second, hour, day): {_api_rate!r}")
+
 # The API authenticates by token only (no session cookie, so no CSRF question) and renders JSON only.
 # API_RATE_LIMIT: requests per token user, e.g. "120/minute" (counted per server process).
 REST_FRAMEWORK = {
@@ -152,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {"user": _api_rate},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
