@@ -65,7 +65,7 @@ def previous_version_problems(definition: dict[str, Any], previous: dict[str, An
         return []
     if previous is None:
         return [f"previous_version: {definition['code']} version {version} is not loaded; load it first or with it"]
-    codes = {kind: set() for kind in ("criterion", "question")}
+    codes: dict[str, set[str]] = {kind: set() for kind in ("criterion", "question")}
     for kind, entry in _items(previous):
         codes[kind].add(entry["code"])
     return [

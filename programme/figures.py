@@ -179,8 +179,10 @@ def load_programme(
             figures = _mapped(figures, _correspondence(framework_code, hashes, newest.version, version))
         entries.append(ProgrammeEntry(pk, slug, title, area, start, version, bool(published), snapshot.number, figures))
     criteria = list(_scored_criteria(newest.pk, newest.content_hash))
-    figures = programme_figures([(code, questions) for code, _, questions in criteria], [e.figures for e in entries])
-    return Programme(newest, criteria, entries, figures)
+    criterion_figures = programme_figures(
+        [(code, questions) for code, _, questions in criteria], [entry.figures for entry in entries]
+    )
+    return Programme(newest, criteria, entries, criterion_figures)
 
 
 def _fieldwork_order(row: tuple) -> tuple:

@@ -54,7 +54,7 @@ def programme_comparison(inspection: Inspection) -> ProgrammeComparison | None:
     )
     columns = ("Criterion", area, "Mean", "Lowest", "Highest", "95% interval of the mean", "Inspections")
     entry = next(e for e in programme.entries if e.pk == inspection.pk)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for figures, (code, title_text, _) in zip(programme.figures, programme.criteria, strict=True):
         spread = figures.spread
         interval = f"{display(spread.ci95[0])} to {display(spread.ci95[1])}" if spread.ci95 else "–"

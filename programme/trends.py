@@ -94,7 +94,7 @@ def area_trend(inspection: Inspection, current_criteria: list[dict[str, Any]], e
             old = criterion_map.get(code)
             trends.append(
                 CriterionTrend(
-                    Comparison(code, criterion["title"], current_scores[code], old, earlier_scores.get(old)),
+                    Comparison(code, criterion["title"], current_scores[code], old, earlier_scores.get(old or "")),
                     tuple(
                         Comparison(
                             question["code"],
