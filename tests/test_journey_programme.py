@@ -104,3 +104,17 @@ def test_lead_compares_the_programme(page: Page, live_server, frameworks):
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV of the programme figures").click()
     assert download.value.suggested_filename == "programme-omi-2006.csv"
+
+    # Cumbria again, two years on: its scores beside those of its last inspection.
+    again = make_inspection(slug="cumbria-2009", area="Cumbria", fieldwork_start=datetime.date(2009, 2, 2))
+    add_member(again, lead, Membership.Role.LEAD)
+    make_assessed_cases(again, 4)
+    page.goto(f"{live_server.url}/inspections/{again.slug}/")
+    page.get_by_role("link", name="Trends since the area's last inspection").click()
+    expect(page.get_by_role("heading", name="Trends since the last inspection")).to_be_visible()
+    expect(page.get_by_text("Compared with Offender Management Inspection of Cumbria 2007")).to_be_visible()
+    page.get_by_text("Questions of criterion 1.1", exact=True).click()
+    shot(page, "trends")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
