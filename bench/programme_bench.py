@@ -137,7 +137,10 @@ def step_one() -> dict:
         return cursor.fetchall()
 
     figures = score_bench.interleaved(
-        {"compute": lambda: compute_scores(holder["inspection"]), "raw": raw}, runs=RUNS, warmup=WARMUP, before=fresh
+        {"compute": lambda: compute_scores(holder["inspection"]), "raw": raw},
+        runs=max(RUNS, 40),
+        warmup=WARMUP,
+        before=fresh,
     )
     fresh()
     with CaptureQueriesContext(connection) as captured:
@@ -174,7 +177,15 @@ def step_export() -> dict:
         cursor.execute(score_bench.RAW_PROGRAMME, [ids])
         holder["raw"] = cursor.fetchall()
 
-    figures = score_bench.interleaved({"export": export, "raw": raw}, runs=max(5, RUNS // 3), warmup=1)
+    def cold():  # as `manage.py export_programme` runs: a new process has read no snapshot yet
+        from programme import figures as programme_figures
+
+        programme_figures._snapshot_cache.clear()
+        programme_figures._scored_criteria.cache_clear()
+
+    runs = max(7, RUNS // 3)
+    figures = score_bench.interleaved({"export": export, "raw": raw}, runs=runs, warmup=1, before=cold)
+    warm = score_bench.timed(export, runs=runs, warmup=1)
     peak = score_bench.rss_peak_mb()
     document = json.loads(holder["document"])
     if len(document["inspections"]) != len(ids):
@@ -184,6 +195,7 @@ def step_export() -> dict:
         "export": figures["export"],
         "raw": figures["raw"],
         "ratio": figures["export"]["median"] / figures["raw"]["median"],
+        "warm": warm,
         "bytes": len(holder["document"]),
         "baseline_rss_mb": baseline,
         "peak_rss_mb": peak,
@@ -237,11 +249,18 @@ def step_page() -> dict:
                 raise SystemExit(f"programme page: {response.status_code}")
             return response
 
+        from programme import figures as programme_figures
+
+        programme_figures._snapshot_cache.clear()
+        started = time.perf_counter()
+        get()  # the first request of a process reads the snapshots; later ones find them read
+        first = time.perf_counter() - started
         figures = requests_timed(get)
         with CaptureQueriesContext(connection) as captured:
             response = get()
         figures["queries"] = len(captured.captured_queries)
         figures["bytes"] = len(response.content)
+        figures["first"] = first
         results[name] = figures
     client = _client("bench-admin")
     results["CSV export (admin)"] = requests_timed(
@@ -348,7 +367,8 @@ def report(generated: dict | None, one: dict, export: dict, page: dict, api: dic
             "",
             f"<= 1.15x  {'met' if targets['one'] else 'MISSED'}",
         ),
-        ("export_programme (JSON, 40 inspections)", ms(export["export"]["median"]), "", ""),
+        ("export_programme (JSON, 40 inspections), cold", ms(export["export"]["median"]), "", ""),
+        ("    the same, snapshots already read (warm)", ms(export["warm"]["median"]), "", ""),
         ("    raw SQL GROUP BY over the programme", ms(export["raw"]["median"]), "", ""),
         (
             "    ratio (medians)",
@@ -360,7 +380,9 @@ def report(generated: dict | None, one: dict, export: dict, page: dict, api: dic
     for name, figures in page.items():
         if name == "peak_rss_mb":
             continue
-        detail = f"{figures.get('queries', '')} queries" if "queries" in figures else ""
+        detail = f"{figures['queries']} queries" if "queries" in figures else ""
+        if "first" in figures:
+            detail += f", first {ms(figures['first'])}"
         target = ""
         if name.startswith(("admin", "lead")):
             target = f"p95 < 300 ms  {'met' if figures['p95'] < 0.3 else 'MISSED'}"
