@@ -106,3 +106,15 @@ def test_only_admins_see_everyones_tokens(client, lead):
     assert client.get(reverse("all_api_tokens")).status_code == 403
     response = client.post(reverse("create_api_token_for_user"), {"username": "lead", "name": "x"})
     assert response.status_code == 403 and not ApiToken.objects.exists()
+
+
+def test_django_admin_lists_tokens_read_only(client, admin_user, lead):
+    row, secret = create_token(user=lead, owner=lead, name="Warehouse")
+    client.force_login(admin_user)
+    page = client.get("/django-admin/api/apitoken/").content.decode()
+    assert "Warehouse" in page and secret not in page
+    assert client.get("/django-admin/api/apitoken/add/").status_code == 403
+    response = client.post(f"/django-admin/api/apitoken/{row.pk}/change/", {"name": "x"})
+    assert response.status_code in (200, 403)
+    row.refresh_from_db()
+    assert row.name == "Warehouse"
