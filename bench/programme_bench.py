@@ -359,7 +359,7 @@ def report(generated: dict | None, one: dict, export: dict, page: dict, api: dic
     )
     print()
     rows = [
-        ("one inspection's scores: compute_scores", ms(one["compute"]["median"]), f"{one['queries']} queries", ""),
+        ("one inspection's scores: compute_scores", ms(one["compute"]["median"]), f"{one['queries']} query", ""),
         ("    raw SQL GROUP BY, same inspection", ms(one["raw"]["median"]), "1 query", ""),
         (
             "    ratio (medians; fastest runs)",
