@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.urls import get_resolver, reverse
 
+from api.tokens import create_token
 from inspections.models import Membership
 from reports.models import GoodPractice, PublishedReport, Recommendation, ReportRender
 from tests.factories import add_member, make_user
@@ -26,6 +27,8 @@ LEAD_ACTION = (SIGN_IN, 404, 403, 404, 403, 403, 302, 302)
 LEAD_DECISION = (SIGN_IN, 404, 403, 404, 404, 403, 400, 400)
 INSPECTION_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)
 ADMIN_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 403, 400)
+ADMIN_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 403, 200)
+PROGRAMME_PAGE = (SIGN_IN, 404, 404, 404, 404, 200, 200, 200)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -76,9 +79,33 @@ MATRIX = {
     "published_download": ("get", "published", None, INSPECTION_PAGE),
     "export_answers": ("get", "inspection", None, SCORES_PAGE),
     "export_scores_file": ("get", "inspection", None, SCORES_PAGE),
+    # API tokens: everyone their own; admins everyone's. Someone else's token is not revealed (404).
+    "api_tokens": ("get", None, None, ANY_SIGNED_IN),
+    "create_own_api_token": ("post", None, {"name": "Warehouse"}, ANY_SIGNED_IN),
+    "revoke_api_token": ("post", "lead_token", {}, (SIGN_IN, 404, 404, 404, 404, 404, 302, 302)),
+    "all_api_tokens": ("get", None, None, ADMIN_PAGE),
+    "create_api_token_for_user": ("post", None, {"username": "lead", "name": "x"}, ADMIN_PAGE),
+    # A programme: its leads and observers (of any inspection of the framework) and admins.
+    "programme_list": ("get", None, None, ANY_SIGNED_IN),
+    "programme": ("get", "programme", None, PROGRAMME_PAGE),
+    "programme_export": ("get", "programme", None, PROGRAMME_PAGE),
+    "trends": ("get", "inspection", None, SCORES_PAGE),
+    # Organisation sign-in answers only when configured (tests/test_organisation_sign_in.py); here it is not.
+    "oidc_authentication_init": ("get", None, None, (404,) * 8),
+    "oidc_authentication_callback": ("get", None, None, (404,) * 8),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
+
+# The API, with a token of each role's user (anonymous: no token). 401 replaces the sign-in redirect.
+NO_TOKEN = 401
+API_MATRIX = {
+    "api_inspections": ("inspections_list", (NO_TOKEN, 200, 200, 200, 200, 200, 200, 200)),
+    "api_inspection_scores": ("inspection", (NO_TOKEN, 404, 403, 404, 403, 200, 200, 200)),
+    # Of the programme: its leads and observers, and admins; anyone else is told nothing exists.
+    "api_programme": ("programme", (NO_TOKEN, 404, 404, 404, 404, 200, 200, 200)),
+    "api_schema": ("schema", (NO_TOKEN, 200, 200, 200, 200, 200, 200, 200)),
+}
 
 
 def _args(kind, case):
@@ -107,6 +134,10 @@ def _args(kind, case):
         ],
         "render": lambda: [slug, _ready_render(inspection).pk],
         "published": lambda: [slug, _published(inspection).version],
+        "lead_token": lambda: [_lead_token(inspection).pk],
+        "inspections_list": lambda: [],
+        "programme": lambda: [inspection.framework.code],
+        "schema": lambda: [],
     }
     return makers[kind]()
 
@@ -116,6 +147,11 @@ def _ready_render(inspection):
     return ReportRender.objects.create(
         inspection=inspection, requested_by=lead, status="ready", pdf=b"%PDF-1.7", pages=1
     )
+
+
+def _lead_token(inspection):
+    lead = inspection.memberships.get(role=Membership.Role.LEAD).user
+    return create_token(user=lead, owner=lead, name="Lead's token")[0]
 
 
 def _published(inspection):
@@ -161,13 +197,26 @@ def test_permission_matrix(client, people, case, name, role):
         assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", API_MATRIX)
+def test_api_permission_matrix(client, people, case, name, role):
+    kind, expected = API_MATRIX[name]
+    user = people[role]
+    headers = {}
+    if user is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user=None, owner=user, name='matrix')[1]}"
+    response = client.get(reverse(name, args=_args(kind, case)), **headers)
+    want = expected[ROLES.index(role)]
+    assert response.status_code == want, f"{name} as {role}: {response.status_code}, expected {want}"
+
+
 def test_every_url_has_a_row():
     names = {
         pattern.name
         for pattern in _patterns(get_resolver().url_patterns)
         if pattern.name and not pattern.name.startswith(("admin", "django")) and "admin" not in str(pattern.pattern)
     }
-    assert names - set(MATRIX) - NOT_IN_MATRIX == set()
+    assert names - set(MATRIX) - set(API_MATRIX) - NOT_IN_MATRIX == set()
 
 
 def _patterns(patterns):
