@@ -44,6 +44,8 @@ def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "case_count": inspection.cases.count(),
             "is_lead": is_admin(request.user) or role == Membership.Role.LEAD,
             "sees_all_cases": is_admin(request.user) or role in {Membership.Role.LEAD, Membership.Role.OBSERVER},
+            # Cases this person second-marks (blind: a link to their own list, never to the first assessment).
+            "second_markings": request.user.second_markings.filter(case__inspection=inspection).count(),
         },
     )
 
