@@ -36,6 +36,9 @@ from scoring.engine import (
 )
 
 Direction = Literal["down", "up"]
+# A criterion this few answers from the line is flagged on the scores page, and its cases are
+# suggested for targeted second marking.
+NEAR_LINE = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Sensitivity:
     flips_to_cross: int | None  # None: no line, no relevant case, or no number of flips would do
     direction: Direction | None  # which way the line is from the published figure
     levers: tuple[Lever, ...] = ()  # the biggest step first
+
+    @property
+    def near_line(self) -> bool:
+        return self.flips_to_cross is not None and self.flips_to_cross <= NEAR_LINE
 
     @property
     def description(self) -> str:
