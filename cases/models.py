@@ -190,8 +190,8 @@ class SecondAnswer(models.Model):
     the first assessment's. Never read by the score tallies."""
 
     class Standing(models.TextChoices):
-        FIRST = "first", "The first marker's answer stands"
-        SECOND = "second", "The second marker's answer stands"
+        FIRST = "first", "The first marker’s answer stands"
+        SECOND = "second", "The second marker’s answer stands"
 
     second_marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")

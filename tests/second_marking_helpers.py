@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from cases.models import Case, SecondMarking
 from cases.second_marking import assign_second_marking, complete_second_marking, save_second_answer
 from cases.services import submit_assessment
@@ -49,24 +47,3 @@ def second_marked(lead, case, marker, values: dict[str, str] | None = None) -> S
             )
     marking.refresh_from_db()
     return complete_second_marking(user=marker, second_marking=marking)
-
-
-# Fixtures: import them into a test module to use them.
-
-
-@pytest.fixture
-def first(inspection, inspector):
-    """Case C001, assessed and submitted by the inspector."""
-    return assessed_case(inspection, inspector)
-
-
-@pytest.fixture
-def marking(lead, first, local_assessor):
-    """C001 given to the local assessor for second marking, not started."""
-    return assigned(lead, first, local_assessor)
-
-
-@pytest.fixture
-def completed(lead, first, local_assessor):
-    """C001 second-marked by the local assessor, disagreeing on 1.1.03 and the summary 1.1.S."""
-    return second_marked(lead, first, local_assessor, {"1.1.03": "too_high", "1.1.S": "no"})

@@ -11,7 +11,7 @@ from cases.models import SecondAnswer, SecondMarking
 from inspections.models import Membership
 from scoring.tallies import question_tallies
 from tests.factories import add_member, make_case, make_user
-from tests.second_marking_helpers import assessed_case, second_marked
+from tests.second_marking_helpers import second_marked
 
 HEADER = "case_ref,question_code,answer,note,assessor\n"
 
@@ -44,11 +44,6 @@ def refused(inspection, path) -> list[str]:
     heading, *problems = str(caught.value).splitlines()
     assert heading.startswith("second.csv: nothing was imported;")
     return problems
-
-
-@pytest.fixture
-def first(inspection, inspector):
-    return assessed_case(inspection, inspector)
 
 
 def test_imports_a_complete_second_marking(tmp_path, inspection, inspector, local_assessor, first):

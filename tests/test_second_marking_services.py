@@ -29,11 +29,6 @@ Selection = SecondMarking.Selection
 State = SecondMarking.State
 
 
-@pytest.fixture
-def first(inspection, inspector):
-    return assessed_case(inspection, inspector)
-
-
 def test_the_lead_assigns_a_second_marker(lead, inspector, local_assessor, first):
     marking = assigned(lead, first, local_assessor, Selection.TARGETED)
     assert (marking.marker, marking.first_assessor, marking.selection, marking.state) == (
@@ -206,7 +201,7 @@ def test_reconciling_writes_the_answers_that_stand(inspection, lead, inspector, 
         "Overall the work was sufficient",
     )
     assert decided.history.first().history_change_reason == (
-        "The first marker's answer stands: Overall the work was sufficient"
+        "The first marker’s answer stands: Overall the work was sufficient"
     )
     # The disagreements stay on record after the second answer was written over the first.
     assert [d.code for d in compare(done).disagreements] == ["1.1.03", "1.1.S"]
