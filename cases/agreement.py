@@ -3,9 +3,9 @@ and overall, and the disagreements themselves; the `export_agreement` document.
 
 The definitions are in scoring.agreement (pure). Here the pairs are counted with ONE aggregate query,
 whatever the number of cases: second-marking answers grouped by question, first assessor, second
-marker and the two markers' categories. The first marker's answer is the live answer of the first
-assessment, or, once the case is reconciled, the one frozen beside the second answer at that moment
-(reconciliation may have written the second answer over it).
+marker and the two markers' categories. The first marker's answer is the first assessment's answer
+to the same question, joined in, or, once the case is reconciled, the one frozen beside the second
+answer at that moment (reconciliation may have written the second answer over it).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import BooleanField, CharField, Count, F, FilteredRelation, Q, QuerySet, When
 from django.db.models import Case as Choose
 
 from cases.forms import person_name
-from cases.models import Answer, SecondAnswer, SecondMarking
+from cases.models import SecondAnswer, SecondMarking
 from cases.second_marking import COUNTED
 from inspections.models import Inspection
 from inspections.structure import FrameworkStructure, structure_for
@@ -30,23 +30,30 @@ RECONCILED = SecondMarking.State.RECONCILED
 
 def _first(column: str, output_field) -> Choose:
     """The first marker's answer column for a second answer: frozen once reconciled, else live."""
-    live = Answer.objects.filter(
-        assessment__case_id=OuterRef("second_marking__case_id"), question_id=OuterRef("question_id")
-    ).values(column)[:1]
     return Choose(
         When(second_marking__state=RECONCILED, then=F(f"first_{column}")),
-        default=Subquery(live),
+        default=F(f"first_answer__{column}"),
         output_field=output_field,
     )
 
 
 def _pairs(inspection: Inspection, structure: FrameworkStructure) -> QuerySet[SecondAnswer]:
     scored = [structure.question_ids[code] for code, question in structure.questions.items() if question.scored]
-    return SecondAnswer.objects.filter(
-        second_marking__case__inspection=inspection,
-        second_marking__state__in=COUNTED,
-        question_id__in=scored,
-    ).annotate(first=_first("sufficient", BooleanField(null=True)))
+    return (
+        SecondAnswer.objects.filter(
+            second_marking__case__inspection=inspection,
+            second_marking__state__in=COUNTED,
+            question_id__in=scored,
+        )
+        # The first assessment's answer to the same question, joined (not a subquery per row).
+        .annotate(
+            first_answer=FilteredRelation(
+                "second_marking__case__assessment__answers",
+                condition=Q(second_marking__case__assessment__answers__question=F("question")),
+            )
+        )
+        .annotate(first=_first("sufficient", BooleanField(null=True)))
+    )
 
 
 @dataclass

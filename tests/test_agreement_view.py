@@ -18,7 +18,7 @@ def test_shows_the_figures_and_the_disagreements(client, inspection, lead, compl
     # C001: 1.1.02 (S, S), 1.1.03 (S, I), 1.1.S (S, I): 3 pairs, 1 agrees.
     assert "1 case second-marked: 3 pairs of answers, 33% in the same category" in page
     assert "By criterion" in page and "By first assessor" in page and "By second marker" in page
-    assert "Case C001" in page and "First: Correct; second: Too high" in page
+    assert "1.1.03 Correct → Too high; 1.1.S Yes → No" in page
     assert reverse("reconciliation", args=[inspection.slug, "C001"]) in page
 
 
@@ -32,7 +32,7 @@ def test_observers_read_it_without_reconcile_links(client, inspection, completed
     observer = add_member(inspection, make_user("observer"), Membership.Role.OBSERVER).user
     client.force_login(observer)
     page = client.get(url(inspection)).content.decode()
-    assert "Case C001" in page and reverse("reconciliation", args=[inspection.slug, "C001"]) not in page
+    assert "1.1.03 Correct → Too high" in page and reverse("reconciliation", args=[inspection.slug, "C001"]) not in page
 
 
 def test_refused_to_assessors(client, inspection, inspector, local_assessor, outsider, completed):

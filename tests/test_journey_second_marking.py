@@ -90,9 +90,9 @@ def test_assign_second_mark_and_reconcile(page: Page, live_server, inspection, l
     # The lead reads the agreement and reconciles the disagreement.
     sign_in(page, base, "lead", f"/inspections/{slug}/agreement/")
     expect(page.get_by_role("heading", name="Agreement between first and second marking")).to_be_visible()
-    expect(page.get_by_text("First: Correct; second: Too high")).to_be_visible()
+    expect(page.get_by_text("1.1.03 Correct → Too high")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="reconcile case C001").click()
+    page.get_by_role("link", name="Reconcile case C001").click()
     expect(page.get_by_role("heading", name="Reconcile second marking")).to_be_visible()
     expect(page.get_by_text("Previous convictions point to high")).to_be_visible()
     assert_accessible(page)

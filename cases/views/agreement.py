@@ -32,8 +32,18 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     access = policy.access_for(request.user, slug)
     access.require(Action.SEE_SCORES)
     report = agreement_report(access.inspection)
-    rows = disagreements(access.inspection)
-    by_case = [(case_ref, list(items)) for case_ref, items in groupby(rows, key=lambda row: row.case_ref)]
+    by_case = []
+    for case_ref, group in groupby(disagreements(access.inspection), key=lambda row: row.case_ref):
+        items = list(group)
+        # One line per case, joined here: a full second-marked sample has thousands of disagreements.
+        by_case.append(
+            {
+                "case_ref": case_ref,
+                "count": len(items),
+                "reconciled": items[0].state == SecondMarking.State.RECONCILED,
+                "text": "; ".join(f"{item.question} {item.first} → {item.second}{_stands(item)}" for item in items),
+            }
+        )
     return render(
         request,
         "cases/second_marking/agreement.html",
@@ -46,6 +56,10 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "may_reconcile": access.may(Action.RECONCILE),
         },
     )
+
+
+def _stands(item) -> str:
+    return {"first": " (first stands)", "second": " (second stands)"}.get(item.standing, "")
 
 
 def _marking(access: policy.Access, case_ref: str) -> SecondMarking:
