@@ -121,7 +121,7 @@ def agreement_report(inspection: Inspection) -> AgreementReport:
             criteria.append(
                 AgreementRow(criterion.code, criterion.title, agreement(pooled(by_question.get(c, {}) for c in own)))
             )
-    names = _names({*by_first, *by_marker} - {None})
+    names = _names({pk for pk in (*by_first, *by_marker) if pk is not None})
     return AgreementReport(
         inspection=inspection,
         cases=SecondMarking.objects.filter(case__inspection=inspection, state__in=COUNTED).count(),

@@ -28,6 +28,9 @@ def test_records_the_decisions(client, inspection, lead, completed):
     assert "Second marking of case C001 reconciled" in response.content.decode()
     assert SecondMarking.objects.get().state == "reconciled"
     assert Answer.objects.get(assessment__case__case_ref="C001", question__code="1.1.03").value == "too_high"
+    # The case's history, which the lead and the first assessor read, records who changed it and why.
+    history = client.get(reverse("case_history", args=[inspection.slug, "C001"])).content.decode()
+    assert "Second marking reconciled: Misclassified" in history
 
 
 def test_validates_and_keeps_what_was_typed(client, inspection, lead, completed):
