@@ -22,9 +22,12 @@ from scoring.scores import (
     headline_judgement_kind,
     judgement_options,
     judgements_by_target,
+    sensitivity,
+    tallies_of,
 )
+from scoring.sensitivity import case_leverage
 from scoring.services import finalise_scores, finalise_summary, record_judgement, reopen_scores
-from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts
+from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, case_answers
 
 Target = Judgement.Target
 
@@ -50,6 +53,7 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
     definition = inspection.framework.definition
     final = _basis(request)
     result = compute_scores(inspection, final=final)
+    boundary = sensitivity(definition, tallies_of(result))
     judgements = judgements_by_target(inspection)
     criterion_kind = criterion_judgement_kind(definition)
     headline_kind = headline_judgement_kind(definition)
@@ -76,6 +80,7 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
                     "judgement_label": _label(definition, kind, judgement.value) if judgement else "",
                     "suggested_label": _label(definition, kind, score.suggested_judgement) if score else "",
                     "leadership": criterion["kind"] == "leadership",
+                    "sensitivity": boundary.get(code),
                 }
             )
         if rows:
@@ -110,6 +115,7 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
             "headline_kind": headline_kind,
             "headline_options": judgement_options(definition, headline_kind, "headline") if headline_kind else [],
             "chart": bar_chart(chart_items, definition["rules"].get("priority_line")),
+            "has_line": definition["rules"].get("priority_line") is not None,
             "counts": counts,
             "included": sum(counts.get(state, 0) for state in (FINAL_STATES if final else DRAFT_STATES)),
             "outstanding": sum(n for state, n in counts.items() if state != "approved"),
@@ -154,6 +160,11 @@ def _criterion_page(request, access: Access, code: str, *, errors: dict, posted:
     else:
         kind = criterion_judgement_kind(definition)
     judgement = judgements_by_target(inspection).get((Target.CRITERION, code, kind or ""))
+    near = sensitivity(definition, tallies_of(result)).get(code)
+    movers = []
+    if near and near.direction:
+        states = FINAL_STATES if final else DRAFT_STATES
+        movers = case_leverage(near, case_answers(inspection, [lever.question for lever in near.levers], states))
     initial = posted or (
         {
             "value": judgement.value,
@@ -184,6 +195,9 @@ def _criterion_page(request, access: Access, code: str, *, errors: dict, posted:
             "locked_message": ""
             if stage_allows(inspection, Action.JUDGE)
             else refusal(Action.JUDGE, inspection.status),
+            "sensitivity": near,
+            "levers": [(lever, texts.get(lever.question, "")) for lever in near.levers[:10]] if near else [],
+            "movers": movers[:10],
         },
         status=status,
     )
