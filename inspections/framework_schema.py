@@ -9,7 +9,10 @@ The checks are collected, not stopped at the first, so an author sees every prob
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from inspections.framework_report import validate_report
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FRAMEWORK_CODE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -34,6 +37,7 @@ TOP_KEYS = {
     "judgement_scales",
     "comment_scale",
     "sample",
+    "report",
 }
 TOP_REQUIRED = {
     "code",
@@ -47,6 +51,7 @@ TOP_REQUIRED = {
     "rules",
     "judgement_scales",
     "sample",
+    "report",
 }
 ATTRIBUTE_KEYS = {"code", "label", "help", "choices", "choice_labels", "multiple", "type"}
 SCALE_KEYS = {"label", "allows_na", "options"}
@@ -160,7 +165,8 @@ def _unique(problems: Problems, where: str, what: str, code: str, seen: dict[str
         seen[code] = where
 
 
-def validate_definition(raw: Any) -> tuple[dict, list[str]]:
+def validate_definition(raw: Any, layouts: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> tuple[dict, list[str]]:
+    """`layouts`: the report layouts and the kinds of part each builds (reports.layouts.catalogue())."""
     problems = Problems()
     if not problems.keys("", raw, TOP_KEYS, TOP_REQUIRED):
         return {}, problems.items
@@ -185,6 +191,7 @@ def validate_definition(raw: Any) -> tuple[dict, list[str]]:
     if raw.get("comment_scale") is not None:
         definition["comment_scale"] = _comment_scale(problems, raw["comment_scale"])
     definition["sample"] = _sample(problems, raw.get("sample"), attributes)
+    definition["report"] = validate_report(problems, raw.get("report"), layouts)
     _check_rules_against_content(problems, definition)
     return definition, problems.items
 

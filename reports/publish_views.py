@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.access import InspectionAccess, inspection_access
@@ -29,7 +30,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     from reports.rendering import report_html
 
     access = _readers(request.user, slug)
-    return HttpResponse(report_html(access.inspection))
+    return HttpResponse(report_html(access.inspection, back_url=reverse("report_status", args=[slug])))
 
 
 @login_required

@@ -10,9 +10,13 @@ from reports.assembly import assemble_report
 from reports.pdf import render_pdf_with_pages
 
 
-def report_html(inspection: Inspection, *, snapshot: dict | None = None, for_pdf: bool = False) -> str:
+def report_html(
+    inspection: Inspection, *, snapshot: dict | None = None, for_pdf: bool = False, back_url: str = ""
+) -> str:
+    """The report as one HTML document; `back_url` (the preview only) links back to the application."""
     context = assemble_report(inspection, snapshot=snapshot)
     context["for_pdf"] = for_pdf
+    context["back_url"] = "" if for_pdf else back_url
     return render_to_string("reports/report.html", context)
 
 

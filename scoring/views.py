@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from cases.access import InspectionAccess, inspection_access
 from cases.models import Answer
 from inspections.models import Membership
-from scoring.charts import bar_chart
+from scoring.charts import criterion_chart
+from scoring.engine import published_percentage
 from scoring.models import Judgement
 from scoring.scores import (
     compute_scores,
@@ -93,7 +94,10 @@ def scores(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for headline in definition["headlines"]
     ]
-    chart_items = [(code, score.score, score.display) for code, score in result.criteria.items()]
+    chart_items = [
+        (code, titles[code], None if score.score is None else published_percentage(score.score))
+        for code, score in result.criteria.items()
+    ]
     counts = assessment_counts(inspection)
     return render(
         request,
@@ -106,7 +110,13 @@ def scores(request: HttpRequest, slug: str) -> HttpResponse:
             "headlines": headlines,
             "headline_kind": headline_kind,
             "headline_options": judgement_options(definition, headline_kind, "headline") if headline_kind else [],
-            "chart": bar_chart(chart_items, definition["rules"].get("priority_line")),
+            "chart": criterion_chart(
+                chart_items,
+                title="Criterion scores",
+                line=definition["rules"].get("priority_line"),
+                line_label=definition["report"]["line_of_priority"],
+                chart_id="scores-chart",
+            ),
             "counts": counts,
             "included": sum(counts.get(state, 0) for state in (FINAL_STATES if final else DRAFT_STATES)),
             "outstanding": sum(n for state, n in counts.items() if state != "approved"),

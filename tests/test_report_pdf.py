@@ -24,7 +24,7 @@ from inspections.models import Membership
 from inspections.services import create_inspection
 from inspections.structure import structure_for
 from reports.assembly import assemble_report
-from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
+from reports.models import CriterionNarrative, GoodPractice, PerformanceRow, Recommendation, ReportContent
 from reports.pdf import page_count
 from reports.rendering import render_report_pdf
 from scoring.models import Judgement
@@ -89,7 +89,6 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
         make_real_cases(inspection, cases, seed=seed)
     definition = inspection.framework.definition
     criteria = [c for s in definition["sections"] for c in s["criteria"]]
-    first_case = next(c for c in criteria if c["kind"] == "case")
     for criterion in criteria:
         if criterion["kind"] == "leadership" and definition["judgement_options"]["leadership"]:
             Judgement.objects.create(
@@ -120,14 +119,31 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
                 value="moderate",
                 updated_by=lead,
             )
+    write_full_narrative(inspection, lead)
+    return inspection
+
+
+def write_full_narrative(inspection, lead) -> None:
+    """Narrative for every part the framework's report declares, as a lead would have it at publication."""
+    definition = inspection.framework.definition
+    report = definition["report"]
+    specs = {spec["part"]: spec for spec in report["parts"]}
+    criteria = [c for s in definition["sections"] for c in s["criteria"]]
+    first_case = next(c for c in criteria if c["kind"] == "case")
     section_codes = [s["code"] for s in definition["sections"]]
     headline = definition["headlines"][0]["code"] if definition["headlines"] else ""
+    contextual = {}
+    for table in specs.get("contextual", {}).get("tables", []):
+        example = table.get("example") or ["Total caseload", "2,173"]
+        contextual[table["key"]] = [example, [f"{example[0]} (previous year)", *example[1:]]]
+    ippf_columns = len(specs.get("ippf", {}).get("columns", ["", ""]))
     ReportContent.objects.create(
         inspection=inspection,
         foreword=(
             f"In {{{{area}}}} we assessed {{{{cases}}}} cases. Risk of Harm work was done well enough "
             f"{{{{headline:{headline}}}}} of the time; criterion {first_case['code']} scored "
-            f"{{{{score:{first_case['code']}}}}}. MAPPA arrangements were sound."
+            f"{{{{score:{first_case['code']}}}}}. MAPPA arrangements were sound.\n\n"
+            "ANDREW BRIDGES\nHM Chief Inspector of Probation"
         ),
         summaries={code: f"Summary of section {code}: work was {{{{section:{code}}}}} sound." for code in section_codes}
         | {headline: "Risk of Harm work was prioritised."},
@@ -143,29 +159,35 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
             "prison_name": "HMP Lincoln",
             "prison": "Custody work was sound.",
             "ofsted": "Learning needs were insufficiently met.",
-            "ippf": [["IPPF Area Score", "4"]],
-            "offending_factors": [["thinking and behaviour (66)", "65%"]],
+            "ofsted_recommendations": ["Ensure that a range of provision is available."],
+            "ippf": [["Public Protection"], ["Tier 4 OASys Assess", *["84%"] * (ippf_columns - 1)]],
+            "offending_factors": [["thinking and behaviour (66)", "65%", "59%"]],
         },
-        contextual={"caseload": [["Total caseload", "2,173"], ["% Male", "87"]]},
+        contextual=contextual,
     )
-    CriterionNarrative.objects.create(
-        inspection=inspection,
-        code=first_case["code"],
-        strengths=[
-            "Reports were timely.",
-            "Proposals were clear ({{score:" + first_case["code"] + "}}).",
-            "Gatekeeping worked.",
-        ],
-        areas_for_improvement=["Victim information was thin."],
-        commentary="Courts valued the work.\n\nThe protocol helped.",
-    )
-    CriterionNarrative.objects.create(
-        inspection=inspection,
-        code=section_codes[0],
-        strengths=["Key strength one."],
-        areas_for_improvement=["Key area one."],
-        commentary="Commentary on the section as a whole.",
-    )
+    for section in definition["sections"]:
+        CriterionNarrative.objects.create(
+            inspection=inspection,
+            code=section["code"],
+            strengths=["Key strength one."],
+            areas_for_improvement=["Key area one."],
+            commentary="Commentary on the section as a whole.",
+        )
+    for criterion in criteria:
+        first = criterion["code"] == first_case["code"]
+        CriterionNarrative.objects.create(
+            inspection=inspection,
+            code=criterion["code"],
+            strengths=[
+                "Reports were timely.",
+                "Proposals were clear ({{score:" + first_case["code"] + "}}).",
+                "Gatekeeping worked.",
+            ]
+            if first
+            else [f"Work on {criterion['title'].lower()} was sound."],
+            areas_for_improvement=["Victim information was thin."],
+            commentary="Courts valued the work.\n\nThe protocol helped." if first else "Findings were mixed.",
+        )
     Recommendation.objects.create(
         inspection=inspection, number=1, text="RoH screening is accurate.", criteria=[first_case["code"]]
     )
@@ -177,7 +199,29 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
         criterion=first_case["code"],
         text="Julie was supported throughout.",
     )
-    return inspection
+    if any(spec.get("performance") for spec in report["parts"]):
+        PerformanceRow.objects.bulk_create(
+            [
+                PerformanceRow(
+                    inspection=inspection,
+                    position=1,
+                    group="NPS Performance Data",
+                    measure="Enforcement: breach taken within ten working days",
+                    target="90%",
+                    area_figure="98%*",
+                    national_figure="92%*",
+                ),
+                PerformanceRow(
+                    inspection=inspection,
+                    position=2,
+                    group="NPS Performance Data",
+                    measure="Sickness absence: average days absence",
+                    target="9 days",
+                    area_figure="9.0*",
+                    national_figure="11.2",
+                ),
+            ]
+        )
 
 
 def pdf_text(pdf: bytes) -> str:
