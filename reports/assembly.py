@@ -304,8 +304,19 @@ def assemble(snapshot: dict[str, Any], *, draft: bool) -> dict[str, Any]:
         },
         "parts": parts,
         "contents": [part for part in parts if part.get("contents")],
+        "link_titles": link_titles(parts),
         "values": data.values,
     }
+
+
+def link_titles(parts: list[dict]) -> dict[str, str]:
+    """What each place a link can point at is called (parts, their entries and sub-headings)."""
+    titles: dict[str, str] = {}
+    for item in parts:
+        titles[item["id"]] = item["title"]
+        for child in item.get("children", []) + item.get("subsections", []):
+            titles.setdefault(child["id"], child["title"])
+    return titles
 
 
 def report_html(context: dict[str, Any]) -> str:

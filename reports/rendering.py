@@ -21,5 +21,7 @@ def report_html(
 
 
 def render_report_pdf(inspection: Inspection, *, snapshot: dict | None = None) -> tuple[bytes, int]:
-    html = report_html(inspection, snapshot=snapshot, for_pdf=True)
-    return render_pdf_with_pages(html, base_url=str(settings.BASE_DIR))
+    context = assemble_report(inspection, snapshot=snapshot)
+    context["for_pdf"] = True
+    html = render_to_string("reports/report.html", context)
+    return render_pdf_with_pages(html, base_url=str(settings.BASE_DIR), link_titles=context["link_titles"])

@@ -174,16 +174,21 @@ def criterion_chart(
     legend_y = height - 26
     legend = [("solid", bar_label)]
     if line is not None:
-        legend.append(("hatch", f"Below the {line_label.lower()}"))
+        if below:
+            legend.append(("hatch", f"Below the {line_label.lower()}"))
         legend.append(("line", f"{line_label} {line:.0f}%"))
     body.append(_legend(chart_id, legend, legend_y, left))
-    description = "Bar chart of the score of each criterion: " + "; ".join(
-        f"{code} {_percent(value)}" for code, _, value in items
+    description = f"A bar chart of the scores of {len(items)} criteria: " + ", ".join(
+        f"{code} scored {_percent(value)}" if value is not None else f"{code} has no score" for code, _, value in items
     )
     if line is not None:
-        description += f". {line_label} {line:.0f}%; " + (
-            f"below it: {', '.join(below)}." if below else "no criterion falls below it."
+        description += f". The {line_label.lower()} is at {line:.0f}%, and " + (
+            f"{', '.join(below)} {'falls' if len(below) == 1 else 'fall'} below it."
+            if below
+            else "no criterion falls below it."
         )
+    else:
+        description += "."
     rows = [(code, name, _percent(value)) for code, name, value in items]
     svg = _svg(chart_id, title, description, height, "".join(body))
     return Chart(chart_id, title, description, svg, ("Criterion", "Title", "Score"), rows, (False, False, True))
@@ -257,7 +262,7 @@ def bar_chart(
         end = x(value)
         body.append(f'<rect x="{left}" y="{centre - 9:.1f}" width="{end - left:.1f}" height="18" fill="{BLUE}"/>')
         body.append(_text(end + 5, centre + 4, display, size=11, weight="bold"))
-    description = "Bar chart: " + "; ".join(f"{label} {display}" for label, _, display in items)
+    description = "A bar chart: " + ", ".join(f"{label} {display}" for label, _, display in items) + "."
     columns = (label_header, value_header, *(name for name, _ in extra_columns))
     rows = [
         (label, display, *(values[index] for _, values in extra_columns))
@@ -294,6 +299,18 @@ def answer_chart(
     same order for a question; options are told apart by fill pattern, with a legend.
     """
     chart_id = chart_id or _new_id("chart-answers")
+    if len(questions) == 1:
+        # One question: a bar per answer reads better than one stacked bar.
+        question, counts = questions[0]
+        return bar_chart(
+            [(label, count, str(count)) for label, count in counts],
+            title=title,
+            chart_id=chart_id,
+            label_header=question,
+            value_header="Answers",
+            maximum=max([count for _, count in counts] + [1]),
+            unit="",
+        )
     options: list[str] = []
     for _, counts in questions:
         for label, _count in counts:
@@ -338,13 +355,18 @@ def answer_chart(
                     _text((x0 + x1) / 2, centre + 4, str(count), size=11, anchor="middle", weight="bold", fill=colour)
                 )
             start += count
-    legend_x = left
+    legend_x, legend_y = left, height - 14
     for label in options:
-        body.append(_segment(chart_id, fills[label], legend_x, height - 24, 14, 12))
-        body.append(_text(legend_x + 20, height - 14, label, size=11))
-        legend_x += 20 + 7 * len(label) + 24
-    description = "Answers per question: " + "; ".join(
-        f"{question}: " + ", ".join(f"{label} {count}" for label, count in counts) for question, counts in questions
+        width = 20 + 6.5 * len(label) + 18
+        if legend_x + width > WIDTH and legend_x > left:
+            legend_x, legend_y = left, legend_y + 18
+        body.append(_segment(chart_id, fills[label], legend_x, legend_y - 10, 14, 12))
+        body.append(_text(legend_x + 20, legend_y, label, size=11))
+        legend_x += width
+    height = max(height, legend_y + 8)
+    description = "A bar chart of the answers given in the relevant cases. " + " ".join(
+        f"{question.rstrip('?')}: " + ", ".join(f"{label} {count}" for label, count in counts) + "."
+        for question, counts in questions
     )
     columns = (question_header, *options, "Total")
     rows = []

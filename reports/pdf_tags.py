@@ -1,0 +1,192 @@
+"""Corrections to WeasyPrint's tagged PDF that PDF/UA needs and WeasyPrint cannot make yet.
+
+1. Running headers, footers and page numbers must be artifacts, not content a screen reader reads on
+   every page. WeasyPrint marks the text of page-margin boxes as tagged content whose structure
+   elements it leaves out of the tree: https://github.com/Kozea/WeasyPrint/issues/1836 (open; PDF 1.7
+   offers no place for them in the tree). Here their marked content becomes /Artifact (pagination)
+   and their structure elements are dropped. When WeasyPrint does this itself, delete step 1.
+2. The contents is a list of links: WeasyPrint tags it as L / LI. Here it becomes TOC / TOCI, each
+   entry's body a Reference, and the leader dots before the page number become layout artifacts.
+3. Table header cells get /Scope (Column in the table head, Row in the body), which WeasyPrint leaves
+   out (it links data cells to headers with /Headers only).
+4. A link annotation's /Contents (its description for assistive technology) is, from WeasyPrint, the
+   id it points at ("criterion-1-2"); here it becomes what is there and its page ("1.2 General
+   Criterion: ASSESSMENT OF RISK OF HARM, page 16").
+
+Everything is found from the PDF's own structure (elements unreachable from the tree; lists whose
+every item is a link), never from positions on the page. Tested in tests/test_report_pdfua.py.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+
+def fix_tags(pdf_bytes: bytes, *, link_titles: Mapping[str, str] | None = None) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return pdf_bytes
+        page_numbers = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        reachable = {element.objgen for element in _elements(tree)}
+        artifacts: dict[int, dict[int, Name]] = {}  # StructParents key -> MCID -> artifact type
+        nums = tree.ParentTree.Nums
+        for index in range(0, len(nums), 2):
+            key, marks = int(nums[index]), nums[index + 1]
+            if not isinstance(marks, Array):
+                continue
+            for mcid, element in enumerate(marks):
+                if isinstance(element, Dictionary) and element.objgen not in reachable:
+                    artifacts.setdefault(key, {})[mcid] = Name.Pagination
+                    marks[mcid] = pikepdf.Object.parse(b"null")
+        _scope_headers(tree)
+        for toc in _tables_of_contents(tree):
+            for mcid, key in _mark_toc(toc):
+                artifacts.setdefault(key, {})[mcid] = Name.Layout
+        for page in pdf.pages:
+            key = page.obj.get("/StructParents")
+            if key is not None and int(key) in artifacts:
+                _artifact_marks(pdf, page, artifacts[int(key)])
+        _describe_links(pdf, link_titles or {}, page_numbers)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _kids(element: Dictionary) -> list:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _elements(node: Dictionary) -> Iterator[Dictionary]:
+    """Every structure element under node, depth first."""
+    stack = list(reversed(_kids(node)))
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            yield kid
+            stack.extend(reversed(_kids(kid)))
+
+
+def _scope_headers(tree: Dictionary) -> None:
+    for element in _elements(tree):
+        if element.get("/S") != Name.TH:
+            continue
+        row = element.get("/P")
+        group = row.get("/P") if isinstance(row, Dictionary) else None
+        scope = Name.Column if isinstance(group, Dictionary) and group.get("/S") == Name.THead else Name.Row
+        attributes = element.get("/A")
+        if not isinstance(attributes, Dictionary):
+            attributes = Dictionary(O=Name.Table)
+            element.A = attributes
+        attributes.Scope = scope
+
+
+def _is_link(element: Dictionary) -> bool:
+    return element.get("/S") == Name.Link
+
+
+def _list_items(element: Dictionary) -> list[Dictionary]:
+    return [kid for kid in _kids(element) if isinstance(kid, Dictionary) and kid.get("/S") == Name.LI]
+
+
+def _tables_of_contents(tree: Dictionary) -> list[Dictionary]:
+    """Outermost lists whose every item holds a link to a place in the document: the contents."""
+    found = []
+    for element in _elements(tree):
+        if element.get("/S") != Name.L:
+            continue
+        items = _list_items(element)
+        if items and all(any(_is_link(e) for e in _elements(item)) for item in items):
+            parent = element.get("/P")
+            if not (isinstance(parent, Dictionary) and parent.get("/S") in (Name.L, Name.TOC)):
+                found.append(element)
+    return found
+
+
+def _mark_toc(toc: Dictionary) -> Iterator[tuple[int, int]]:
+    """Retag a contents list as TOC/TOCI/Reference; yield (MCID, page key) of leader dots to artifact."""
+    toc.S = Name.TOC
+    for kid in _kids(toc):
+        if not isinstance(kid, Dictionary):
+            continue
+        if kid.get("/S") == Name.L:  # a nested list (WeasyPrint puts it beside the item it belongs to)
+            yield from _mark_toc(kid)
+        elif kid.get("/S") == Name.LI:
+            kid.S = Name.TOCI
+            for body in _kids(kid):
+                if isinstance(body, Dictionary) and body.get("/S") in (Name.LBody, Name.NonStruct):
+                    body.S = Name.Reference
+                    for part in _kids(body):
+                        if isinstance(part, Dictionary) and part.get("/S") == Name.Span:
+                            yield from _drop_leader(part)
+
+
+def _drop_leader(page_number: Dictionary) -> Iterator[tuple[int, int]]:
+    """The element holding leader dots and the page number: keep the last piece of text, drop the dots."""
+    leaves = [element for element in _elements(page_number) if element.get("/S") == Name.Span]
+    for leaf in leaves[:-1]:
+        for mcid in _kids(leaf):
+            if isinstance(mcid, int):
+                yield mcid, _page_key(leaf)
+        parent = leaf.P
+        parent.K = Array(
+            [kid for kid in _kids(parent) if not (isinstance(kid, Dictionary) and kid.objgen == leaf.objgen)]
+        )
+
+
+def _page_key(element: Dictionary) -> int:
+    return int(element.Pg.StructParents)
+
+
+def _artifact_marks(pdf: pikepdf.Pdf, page: pikepdf.Page, marks: Mapping[int, Name]) -> None:
+    """Turn the marked-content sequences with these MCIDs into artifacts of the given type."""
+    instructions = pikepdf.parse_content_stream(page)
+    changed = False
+    for number, instruction in enumerate(instructions):
+        if instruction.operator != pikepdf.Operator("BDC"):
+            continue
+        operands = instruction.operands
+        properties = operands[1] if len(operands) > 1 else None
+        if isinstance(properties, Dictionary) and "/MCID" in properties:
+            kind = marks.get(int(properties.MCID))
+            if kind is not None:
+                artifact = Dictionary(Type=kind) if kind == Name.Pagination else Dictionary(Type=Name.Layout)
+                instructions[number] = pikepdf.ContentStreamInstruction([Name.Artifact, artifact], instruction.operator)
+                changed = True
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def _describe_links(pdf: pikepdf.Pdf, titles: Mapping[str, str], page_numbers: Mapping[tuple, int]) -> None:
+    """Give each internal link a description: where it goes and on which page."""
+    destinations = _named_destinations(pdf)
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != Name.Link:
+                continue
+            annotation.F = 4  # printed like the page it is on (PDF/UA: readers get what print shows)
+            if "/Dest" not in annotation:
+                continue
+            target = str(annotation.Dest) if isinstance(annotation.Dest, pikepdf.String) else ""
+            page_ref = destinations.get(target)
+            where = f", page {page_numbers[page_ref]}" if page_ref in page_numbers else ""
+            title = titles.get(target) or "A place in this report"
+            annotation.Contents = pikepdf.String(f"{title}{where}")
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple]:
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    result = {}
+    for name, destination in pikepdf.NameTree(names.Dests).items():
+        if isinstance(destination, Array) and len(destination):
+            result[str(name)] = destination[0].objgen
+    return result
