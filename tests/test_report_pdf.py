@@ -288,16 +288,20 @@ def test_omi_report(frameworks):
             "2. IMPLEMENTATION OF INTERVENTIONS",
             "3. ACHIEVEMENT AND MONITORING OF OUTCOMES",
             "4. LEADERSHIP AND STRATEGIC MANAGEMENT",
-            "APPENDIX 1: Contextual information",
-            "APPENDIX 2",
-            "APPENDIX 3: Scoring Approach",
+            "APPENDIX 1 Contextual information",
+            "APPENDIX 2 Inspection model, methodology and publication arrangements",
+            "APPENDIX 3 Scoring Approach",
+            "APPENDIX 4 Role of HMI Probation",
         ],
     )
+    assert_tagged_for_pdfua(pdf, context)
     scores = context["values"]["score"]
     flat = " ".join(text.split())
     for code, display in scores.items():
         assert f"Score: {display}" in flat or display == "n/a"
         assert re.search(rf"{re.escape(code)} .*? {re.escape(display)}", flat), code
+    assert "ANDREW BRIDGES\nHM Chief Inspector of Probation" in text  # the signature keeps its lines
+    assert "Performance against national and regional targets" in flat and "98%*" in flat
     assert "In Lincolnshire we assessed 24 cases." in flat
     assert f"criterion 1.1 scored {scores['1.1']}" in flat
     assert "There will not be a further inspection in Lincolnshire." in flat
@@ -334,18 +338,18 @@ def test_omi2_report(frameworks):
             "APPENDIX 2: Hertfordshire inspection sample data",
             "APPENDIX 3: Hertfordshire contextual information",
             "APPENDIX 4: Integrated Probation Performance",
-            "APPENDIX 5: Scoring approach",
-            "APPENDIX 6: Glossary",
+            "APPENDIX 5: Inspection model and arrangements",
+            "APPENDIX 6: Scoring approach",
+            "APPENDIX 7: Role of HMI Probation and Code of Practice",
+            "APPENDIX 8: Glossary",
         ],
     )
-    for display in context["values"]["headline"].values():
-        assert f"Score: {display}" in flat
     for display in context["values"]["section"].values():
         assert f"{{Overall Score = {display}}}" in flat
-    for display in context["values"]["score"].values():
-        assert f"Score: {display}" in flat
-    assert "Comment: SUBSTANTIAL improvement required." in flat
-    assert "Comment: MODERATE improvement required" in flat
+    # Scores and comments sit under their column headings, not repeated in every cell.
+    assert "Score: " not in flat and "Comment: MODERATE" not in flat
+    assert "SUBSTANTIAL improvement required." in flat and "MODERATE improvement required" in flat
+    assert_tagged_for_pdfua(pdf, context)
     assert "VERY effective in making good quality offender management more likely." in flat
     assert "OMI 2 Criterion: 1.1" in flat
 
@@ -375,11 +379,16 @@ def test_iaow_report(frameworks):
             "Appendix 1: Contextual information about the area",
             "Appendix 2: Contextual information about the inspected case sample",
             "Appendix 3: Acknowledgements",
-            "Appendix 4: Scoring approach",
-            "Appendix 5: Criteria",
-            "Appendix 6: Glossary",
+            "Appendix 4: Inspection arrangements",
+            "Appendix 5: Scoring approach",
+            "Appendix 6: Criteria",
+            "Appendix 7: Glossary",
+            "Appendix 8: Role of HMI Probation and Code of Practice",
         ],
     )
+    assert "In Merseyside we inspected a total of 16 cases." in flat
+    assert "Pre Sentence Reports" in flat and "Engaging people at the start of sentence" in flat
+    assert_tagged_for_pdfua(pdf, context)
     for display in context["values"]["headline"].values():
         assert re.search(rf"Overall, {re.escape(display)} of (the )?work to", flat)
     assert "1.1. Courts valued the work." in flat and "1.2. The protocol helped." in flat
@@ -400,6 +409,48 @@ def test_pdf_is_tagged_for_screen_readers(frameworks):
         assert "pdfuaid" in str(document.open_metadata())
         figures = [element for element in _structure(root.StructTreeRoot) if element.get("/S") == "/Figure"]
         assert figures and all(str(figure.get("/Alt", "")) for figure in figures)
+
+
+def assert_tagged_for_pdfua(pdf: bytes, context) -> None:
+    """Header and footer as artifacts, the contents as TOC/TOCI with described links, figures with
+    alternative text that states their figures."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = document.Root.StructTreeRoot
+        elements = list(_structure(tree))
+        reachable = {element.objgen for element in elements}
+        nums = tree.ParentTree.Nums
+        for index in range(1, len(nums), 2):
+            for element in nums[index]:
+                # Marked content belongs to an element of the tree, or to none (an artifact).
+                assert element is None or element.objgen in reachable
+        for number, page in enumerate(document.pages, start=1):
+            marks = pikepdf.parse_content_stream(page, "BDC")
+            pagination = [
+                mark
+                for mark in marks
+                if mark.operands[0] == pikepdf.Name.Artifact
+                and isinstance(mark.operands[1], pikepdf.Dictionary)
+                and mark.operands[1].get("/Type") == pikepdf.Name.Pagination
+            ]
+            assert pagination, f"page {number} has no header or footer artifact"
+        entries = [(entry["id"], entry["title"]) for entry in context["contents"]]
+        entries += [(child["id"], child["title"]) for entry in context["contents"] for child in entry["children"]]
+        items = [element for element in elements if element.S == pikepdf.Name.TOCI]
+        assert [element for element in elements if element.S == pikepdf.Name.TOC]
+        assert len(items) == len(entries)
+        described = set()
+        for item in items:
+            links = [element for element in _structure(item) if element.S == pikepdf.Name.Link]
+            assert len(links) == 1  # one link per entry, not one per piece of it
+            annotation = next(kid.Obj for kid in links[0].K if isinstance(kid, pikepdf.Dictionary))
+            described.add(str(annotation.Contents))
+        for _, title in entries:
+            assert any(re.fullmatch(rf"{re.escape(title)}, page \d+", text) for text in described), title
+        figures = [element for element in elements if element.S == pikepdf.Name.Figure]
+        assert figures
+        for figure in figures:
+            alt = str(figure.get("/Alt", ""))
+            assert re.search(r"\d", alt), f"figure alternative text states no figure: {alt!r}"
 
 
 def _structure(node, depth: int = 0):
