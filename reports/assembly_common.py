@@ -40,9 +40,10 @@ def cover(data: ReportData, spec: Mapping[str, Any]) -> dict:
     )
 
 
-def foreword(data: ReportData, spec: Mapping[str, Any]) -> dict:
+def foreword(data: ReportData, spec: Mapping[str, Any]) -> dict | None:
     title = data.title(spec, "Foreword")
-    return text_part(spec["id"], title, data.rich_or_missing(data.narrative.get("foreword"), title.capitalize()))
+    html = data.rich_or_missing(data.narrative.get("foreword"), title.capitalize())
+    return text_part(spec["id"], title, html) if html else None  # a published copy prints no empty part
 
 
 def acknowledgements(data: ReportData, spec: Mapping[str, Any]) -> dict:
@@ -92,6 +93,8 @@ def summary(data: ReportData, spec: Mapping[str, Any]) -> dict:
         html = data.rich_or_missing(summaries.get(code), f"summary of {title}")
         if html:
             subsections.append({"id": f"summary-{code}", "title": title, "html": html})
+    if not subsections:
+        return None
     return part(spec["id"], "text", data.title(spec, "Summary"), html="", subsections=subsections)
 
 
@@ -292,6 +295,8 @@ def contextual(data: ReportData, spec: Mapping[str, Any]) -> dict:
                 table(data.fmt(declared.get("caption", "")), rows, columns, note=data.fmt(declared.get("note", "")))
             )
     html = data.missing("contextual information") if not tables else ""
+    if not tables and not html:
+        return None
     return part(spec["id"], "tables", data.title(spec, "Contextual information"), tables=tables, html=html)
 
 

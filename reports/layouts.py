@@ -65,6 +65,7 @@ COMMON: dict[str, PartKind] = {
         common.next_steps,
         keys=("further_inspection", "new_page"),
         file="text",
+        file_required=False,
         entry=entries.next_steps,
         missing=completeness.next_steps,
     ),

@@ -277,14 +277,17 @@ def test_unknown_report_layout_is_refused_with_file_entry_and_problem(db, tmp_pa
 def test_a_kind_of_part_the_layout_lacks_is_refused(db, tmp_path):
     definition = mini()
     definition["report"]["parts"].append({"part": "outcomes"})  # an IAOW chapter in an OMI layout
+    index = len(definition["report"]["parts"]) - 1
     message = refused(write(tmp_path, definition))
-    assert "report.parts[6] (outcomes).part: layout 'omi' has no part 'outcomes'" in message
+    assert f"report.parts[{index}] (outcomes).part: layout 'omi' has no part 'outcomes'" in message
 
 
 def test_missing_fixed_text_file_is_refused(db, tmp_path):
-    path = write(tmp_path, with_text_part(mini()))
+    definition = with_text_part(mini())
+    path = write(tmp_path, definition)
     message = refused(path)
-    assert f"{path}: report.parts[6] (role).file: texts/role.md: no such file" in message
+    index = len(definition["report"]["parts"]) - 1
+    assert f"{path}: report.parts[{index}] (role).file: texts/role.md: no such file" in message
 
 
 def test_fixed_text_outside_the_framework_folder_is_refused(db, tmp_path):
