@@ -6,7 +6,7 @@
    offers no place for them in the tree). Here their marked content becomes /Artifact (pagination)
    and their structure elements are dropped. When WeasyPrint does this itself, delete step 1.
 2. The contents is a list of links: WeasyPrint tags it as L / LI. Here it becomes TOC / TOCI, each
-   entry's body a Reference, and the leader dots before the page number become layout artifacts.
+   entry's body a Reference.
 3. Table header cells get /Scope (Column in the table head, Row in the body), which WeasyPrint leaves
    out (it links data cells to headers with /Headers only).
 4. A link annotation's /Contents (its description for assistive technology) is, from WeasyPrint, the
@@ -35,18 +35,19 @@ def fix_tags(pdf_bytes: bytes, *, link_titles: Mapping[str, str] | None = None) 
         reachable = {element.objgen for element in _elements(tree)}
         artifacts: dict[int, dict[int, Name]] = {}  # StructParents key -> MCID -> artifact type
         nums = tree.ParentTree.Nums
-        for index in range(0, len(nums), 2):
-            key, marks = int(nums[index]), nums[index + 1]
+        parents = {int(nums[index]): nums[index + 1] for index in range(0, len(nums), 2)}
+        for key, marks in parents.items():
             if not isinstance(marks, Array):
                 continue
             for mcid, element in enumerate(marks):
                 if isinstance(element, Dictionary) and element.objgen not in reachable:
                     artifacts.setdefault(key, {})[mcid] = Name.Pagination
-                    marks[mcid] = pikepdf.Object.parse(b"null")
         _scope_headers(tree)
         for toc in _tables_of_contents(tree):
-            for mcid, key in _mark_toc(toc):
-                artifacts.setdefault(key, {})[mcid] = Name.Layout
+            _mark_toc(toc)
+        for key, marks in artifacts.items():
+            for mcid in marks:  # artifacts belong to no structure element
+                parents[key][mcid] = pikepdf.Object.parse(b"null")
         for page in pdf.pages:
             key = page.obj.get("/StructParents")
             if key is not None and int(key) in artifacts:
@@ -110,39 +111,17 @@ def _tables_of_contents(tree: Dictionary) -> list[Dictionary]:
     return found
 
 
-def _mark_toc(toc: Dictionary) -> Iterator[tuple[int, int]]:
-    """Retag a contents list as TOC/TOCI/Reference; yield (MCID, page key) of leader dots to artifact."""
+def _mark_toc(toc: Dictionary) -> None:
+    """Retag a contents list, nested lists included, as TOC / TOCI, each entry's body a Reference."""
     toc.S = Name.TOC
-    for kid in _kids(toc):
-        if not isinstance(kid, Dictionary):
-            continue
-        if kid.get("/S") == Name.L:  # a nested list (WeasyPrint puts it beside the item it belongs to)
-            yield from _mark_toc(kid)
-        elif kid.get("/S") == Name.LI:
-            kid.S = Name.TOCI
-            for body in _kids(kid):
-                if isinstance(body, Dictionary) and body.get("/S") in (Name.LBody, Name.NonStruct):
-                    body.S = Name.Reference
-                    for part in _kids(body):
-                        if isinstance(part, Dictionary) and part.get("/S") == Name.Span:
-                            yield from _drop_leader(part)
-
-
-def _drop_leader(page_number: Dictionary) -> Iterator[tuple[int, int]]:
-    """The element holding leader dots and the page number: keep the last piece of text, drop the dots."""
-    leaves = [element for element in _elements(page_number) if element.get("/S") == Name.Span]
-    for leaf in leaves[:-1]:
-        for mcid in _kids(leaf):
-            if isinstance(mcid, int):
-                yield mcid, _page_key(leaf)
-        parent = leaf.P
-        parent.K = Array(
-            [kid for kid in _kids(parent) if not (isinstance(kid, Dictionary) and kid.objgen == leaf.objgen)]
-        )
-
-
-def _page_key(element: Dictionary) -> int:
-    return int(element.Pg.StructParents)
+    for element in _elements(toc):
+        kind = element.get("/S")
+        if kind == Name.L:
+            element.S = Name.TOC
+        elif kind == Name.LI:
+            element.S = Name.TOCI
+        elif kind == Name.LBody:
+            element.S = Name.Reference
 
 
 def _artifact_marks(pdf: pikepdf.Pdf, page: pikepdf.Page, marks: Mapping[int, Name]) -> None:
