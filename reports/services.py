@@ -234,7 +234,7 @@ def save_criterion_narrative(
     commentary: str | None = None,
     base: str | None = None,
 ) -> CriterionNarrative:
-    """Save the narrative of a criterion (or of a section, where the generation has one).
+    """Save the narrative of a criterion (or of a section, where the report has one).
 
     A part given as None is left as it is. `base` is the narrative_token of the version the change was
     based on; a different saved version is refused, so nobody overwrites text they have not seen (None
