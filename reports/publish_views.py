@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections.errors import Refused, http_status
@@ -37,7 +38,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     from reports.rendering import report_html
 
     access = _readers(request.user, slug)
-    return HttpResponse(report_html(access.inspection))
+    return HttpResponse(report_html(access.inspection, back_url=reverse("report_status", args=[slug])))
 
 
 @login_required

@@ -13,7 +13,8 @@ from inspections.errors import Refused, http_status
 from inspections.lifecycle import refusal, stage_allows
 from inspections.policy import Access, Action, access_for
 from inspections.seen import seen_token
-from scoring.charts import bar_chart
+from scoring.charts import criterion_chart
+from scoring.engine import published_percentage
 from scoring.models import Judgement
 from scoring.scores import (
     compute_scores,
@@ -101,7 +102,10 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
         }
         for headline in definition["headlines"]
     ]
-    chart_items = [(code, score.score, score.display) for code, score in result.criteria.items()]
+    chart_items = [
+        (code, titles[code], None if score.score is None else published_percentage(score.score))
+        for code, score in result.criteria.items()
+    ]
     counts = assessment_counts(inspection)
     return render(
         request,
@@ -114,7 +118,13 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
             "headlines": headlines,
             "headline_kind": headline_kind,
             "headline_options": judgement_options(definition, headline_kind, "headline") if headline_kind else [],
-            "chart": bar_chart(chart_items, definition["rules"].get("priority_line")),
+            "chart": criterion_chart(
+                chart_items,
+                title="Criterion scores",
+                line=definition["rules"].get("priority_line"),
+                line_label=definition["report"]["line_of_priority"],
+                chart_id="scores-chart",
+            ),
             "has_line": definition["rules"].get("priority_line") is not None,
             "counts": counts,
             "included": sum(counts.get(state, 0) for state in (FINAL_STATES if final else DRAFT_STATES)),

@@ -64,6 +64,7 @@ MATRIX = {
     "report_content": ("get", "inspection", None, LEAD_PAGE),
     "edit_report_part": ("get", "report_part", None, LEAD_PAGE),
     "edit_criterion_narrative": ("get", "inspection_criterion", None, LEAD_PAGE),
+    "edit_performance": ("get", "inspection", None, LEAD_PAGE),
     "recommendations": ("get", "inspection", None, LEAD_PAGE),
     "edit_recommendation": ("get", "recommendation", None, LEAD_PAGE),
     "delete_recommendation": ("post", "recommendation", {}, LEAD_ACTION),
