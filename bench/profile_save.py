@@ -55,6 +55,7 @@ class Meter:
         if response.status_code != 200:
             raise SystemExit(f"{name}: status {response.status_code}: {response.content[:300]!r}")
         self.samples.setdefault(name, []).append((cpu * 1000, wall * 1000, len(queries)))
+        connection.queries_log.clear()
         return response
 
     def report(self) -> None:
