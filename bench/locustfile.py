@@ -9,11 +9,15 @@ Request names in the statistics:
   "sign in"          GET /sign-in/ and the POST (with the redirect it follows)
   "criterion page"   GET /inspections/<slug>/cases/<ref>/criteria/<code>/
   "answer save"      POST /inspections/<slug>/cases/<ref>/answers/<question>/ (htmx autosave)
+  "reference save"   the same POST to /bench/reference/<slug>/cases/<ref>/answers/<question>/: the
+                     thinnest save on the same stack (bench/reference), for the ratio
 
 Environment:
   BENCH_THINK            think time in seconds between two requests of one user, "MIN-MAX"
                          (default "0.5-2"); "0" runs every user flat out (a capacity test).
   BENCH_SHARED_CRITERIA  criteria the two shared users work through together (default "1.1,1.2").
+  BENCH_REFERENCE_SHARE  share of the inspectors' saves sent to the reference save instead (default
+                         0.25; 0 = none, 1 = all); the shared editors always save answers.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ PASSWORD = SEED["password"]
 CRITERIA = SEED["criteria"]
 TOTAL_USERS = len(SEED["inspectors"]) + len(SEED["shared"]["users"])
 SHARED_CRITERIA = [c for c in os.environ.get("BENCH_SHARED_CRITERIA", "1.1,1.2").split(",") if c]
+# The reference save (bench/reference) takes this share of the inspectors' saves, in the same run, so
+# both are measured under the same load; the rest go to the answer save.
+REFERENCE_SHARE = float(os.environ.get("BENCH_REFERENCE_SHARE", "0.25"))
 
 
 def _think_range() -> tuple[float, float]:
@@ -246,7 +253,23 @@ class AssessingUser(HttpUser):
             )
             return "error"
 
+    def reference_save(self, case_ref: str, code: str, blocks: dict[str, dict]) -> None:
+        """The same POST to the reference view: one row read under a lock and updated, the same response."""
+        block = blocks[code]
+        self.saves += 1
+        data = {
+            f"value-{code}": random.choice(block["options"]),
+            f"note-{code}": f"{self.username} save {self.saves}",
+            f"version-{code}": str(block["version"]),
+        }
+        headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        url = f"/bench/reference/{SLUG}/cases/{case_ref}/answers/{code}/"
+        with self.client.post(url, data, headers=headers, name="reference save", catch_response=True) as r:
+            if r.status_code != 200 or "Saved at" not in (r.text or ""):
+                r.failure(f"status {r.status_code}: {(r.text or '')[:200]}")
+
     expects_interference = False
+    uses_reference = False
 
     def answer_page(self, case_ref: str, criterion: str) -> None:
         blocks = self.read_page(case_ref, criterion)
@@ -255,6 +278,9 @@ class AssessingUser(HttpUser):
         for code in list(blocks):
             self.think()
             if blocks[code]["hidden"] or not blocks[code]["options"]:
+                continue
+            if self.uses_reference and random.random() < REFERENCE_SHARE:
+                self.reference_save(case_ref, code, blocks)
                 continue
             outcome = self.save(case_ref, code, blocks)
             if outcome in {"conflict", "not_applicable"}:
@@ -275,6 +301,7 @@ class Inspector(AssessingUser):
     """An inspector working through the criterion pages of their own four cases."""
 
     fixed_count = len(SEED["inspectors"])
+    uses_reference = True
 
     def on_start(self) -> None:
         with _identity_lock:

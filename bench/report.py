@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 TARGETS = {"criterion page": 150, "answer save": 60}  # p95 in ms
+RATIO_GOAL = 1.5  # answer save p95 / reference save p95 (bench/reference)
 RSS_TARGET_MB = 250
 
 
@@ -40,13 +41,49 @@ def _ok(good: bool) -> str:
     return "met" if good else "MISSED"
 
 
+def _ms(row: dict[str, str], column: str) -> float:
+    return float(row[column]) if row[column] not in ("", "N/A") else float("nan")
+
+
+def _reference_ratio(stats: dict[str, dict[str, str]], say, *, flat_out: bool) -> None:
+    """The answer save against the thinnest save on the same stack, measured in the same run.
+
+    Only meaningful while the server keeps up: once requests queue (no think time, or a busy
+    machine), both latencies are mostly the queue and the ratio tends to 1.
+    """
+    save, reference = stats.get("answer save"), stats.get("reference save")
+    if not save or not reference or not int(reference["Request Count"]):
+        return
+    p50 = _ms(save, "50%") / _ms(reference, "50%")
+    p95 = _ms(save, "95%") / _ms(reference, "95%")
+    say(
+        f"answer save / reference save (one row read and updated, same stack): p95 {p95:.2f}x "
+        f"(goal <= {RATIO_GOAL}x: {_ok(p95 <= RATIO_GOAL)}), p50 {p50:.2f}x"
+        + (" (no think time: both are mostly queueing, see bench/profile_save.py)" if flat_out else "")
+    )
+
+
+def _capacity(stats: dict[str, dict[str, str]], saves: dict, say) -> None:
+    """With no think time the server is saturated: its throughput is the capacity."""
+    rates = {name: float(row["Requests/s"]) for name, row in stats.items() if name != "Aggregated"}
+    say(
+        f"capacity (no think time, {sum(rates.values()):.0f} requests/s in all): "
+        f"{rates.get('answer save', 0):.1f} answer saves/s, {rates.get('reference save', 0):.1f} reference saves/s, "
+        f"{rates.get('criterion page', 0):.1f} criterion pages/s"
+    )
+
+
 def main(run_dir: Path) -> None:
     lines: list[str] = []
     say = lines.append
     stats = _stats(run_dir / "locust_stats.csv")
     saves = json.loads((run_dir / "saves.json").read_text())
     meta = json.loads((run_dir / "meta.json").read_text())
-    say(f"run {run_dir.name}: {meta['users']} users, think time {meta['think']} s, {meta['server']}")
+    share = meta.get("reference_share", "0")
+    say(
+        f"run {run_dir.name}: {meta['users']} users, think time {meta['think']} s, "
+        f"{float(share):.0%} of the inspectors' saves to the reference, {meta['server']}"
+    )
     measured = ""
     if saves.get("measured_from"):
         window = saves["written_at"] - saves["measured_from"]
@@ -54,9 +91,11 @@ def main(run_dir: Path) -> None:
     say(f"requests{measured}:")
     heads = ("count", "fails", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
     say(f"  {'name':<16} " + " ".join(f"{h:>7}" for h in heads) + "  target")
-    for name in ("criterion page", "answer save", "Aggregated"):
+    for name in ("criterion page", "answer save", "reference save", "Aggregated"):
         row = stats.get(name)
         if row is None:
+            if name == "reference save":
+                continue
             say(f"  {name:<16} (no requests)")
             continue
         p95 = float(row["95%"]) if row["95%"] not in ("", "N/A") else float("nan")
@@ -68,6 +107,9 @@ def main(run_dir: Path) -> None:
         )
     failures = sum(int(row["Failure Count"]) for name, row in stats.items() if name != "Aggregated")
     say(f"failures: {failures}")
+    _reference_ratio(stats, say, flat_out=meta["think"].strip() in {"0", "0-0"})
+    if meta["think"].strip() in {"0", "0-0"}:
+        _capacity(stats, saves, say)
     signs = saves.get("sign_in_seconds") or []
     if signs:
         say(
@@ -123,7 +165,8 @@ def main(run_dir: Path) -> None:
         if other > 0.1 * seconds:
             say(
                 "  WARNING: other processes used the CPU during the measured window; latencies are pessimistic "
-                "(CPU per request is the steadier figure)"
+                "and their ratio to the reference is unreliable (CPU per request is the steadier figure; "
+                "bench/profile_save.py measures the save and the reference one request at a time)"
             )
     text = "\n".join(lines)
     print(text)

@@ -23,6 +23,11 @@
 #   GUNICORN_ARGS=""         more gunicorn options, e.g. "--worker-connections 4"
 #   BENCH_PREFILL=0.5        share of each case's questions answered by the seed before the run
 #   BENCH_WAIT_QUIET=0       wait up to this many seconds for other processes to leave the CPU idle
+#   BENCH_REFERENCE_SHARE=0.25  share of the inspectors' saves sent to the reference save (bench/reference:
+#                            the same POST on the thinnest view of the same stack) instead
+#
+# The server runs with bench.reference.settings: the product's settings and URLs plus the reference
+# save (bench/reference), which the product's own URLs never include.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$ROOT/scripts/pg.sh"
 cd "$ROOT"
@@ -32,6 +37,7 @@ PORT="${BENCH_PORT:-8799}"
 USERS="${BENCH_USERS:-32}"
 RUN_TIME="${BENCH_RUN_TIME:-60s}"
 export BENCH_THINK="${BENCH_THINK:-0.5-2}"
+export BENCH_REFERENCE_SHARE="${BENCH_REFERENCE_SHARE:-0.25}"
 WORKERS="${GUNICORN_WORKERS:-2}"
 THREADS="${GUNICORN_THREADS:-1}"
 KEEPALIVE="${GUNICORN_KEEPALIVE:-0}"
@@ -72,7 +78,7 @@ ensure_venv requirements-dev.txt
 log "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
 pg_up
 VAR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/benchvar.XXXXXX")
-export VAR_DIR="$VAR_TMP" DJANGO_SETTINGS_MODULE=config.settings
+export VAR_DIR="$VAR_TMP" DJANGO_SETTINGS_MODULE=bench.reference.settings
 export DEBUG=false ALLOW_DEV_SECRET=true
 # The bench talks plain HTTP to 127.0.0.1: Secure cookies would never be sent back.
 export SECURE_COOKIES=false
@@ -82,6 +88,7 @@ log "migrating, collecting static files, seeding bench-load"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" bench/seed_load.py
+"$PY" manage.py shell -v0 -c "from bench.reference.models import ReferenceRow; ReferenceRow.seed()"
 
 if [ "$THREADS" -gt 1 ]; then worker_args=(--worker-class gthread --threads "$THREADS"); else worker_args=(--worker-class sync); fi
 read -r -a extra_args <<< "${GUNICORN_ARGS:-}"
@@ -116,7 +123,8 @@ PYEOF
 fi
 
 cat > "$RUN_DIR/meta.json" <<EOF
-{"users": $USERS, "run_time": "$RUN_TIME", "think": "$BENCH_THINK", "server": "$SERVER", "cores": $(nproc)}
+{"users": $USERS, "run_time": "$RUN_TIME", "think": "$BENCH_THINK", "reference_share": "$BENCH_REFERENCE_SHARE",
+ "server": "$SERVER", "cores": $(nproc)}
 EOF
 
 "$PY" bench/procstat.py --out "$RUN_DIR/procstat.json" \

@@ -7,6 +7,8 @@ zero-set-up demo. In production (DEBUG off) a real SECRET_KEY is required.
 import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -122,6 +124,18 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background report renders (reports/jobs.py): a render being made refreshes its heartbeat every
+# RENDER_HEARTBEAT_SECONDS; one not heard from for RENDER_LEASE_SECONDS lost its worker and is queued
+# again, up to RENDER_MAX_ATTEMPTS attempts in all, then marked failed. The worker (manage.py
+# run_worker) waits at most WORKER_RECONNECT_MAX_SECONDS between attempts to reach the database.
+RENDER_HEARTBEAT_SECONDS = env_int("RENDER_HEARTBEAT_SECONDS", 10)
+RENDER_LEASE_SECONDS = env_int("RENDER_LEASE_SECONDS", 60)
+RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3)
+WORKER_RECONNECT_MAX_SECONDS = env_int("WORKER_RECONNECT_MAX_SECONDS", 10)
+if not 0 < RENDER_HEARTBEAT_SECONDS < RENDER_LEASE_SECONDS:
+    raise ImproperlyConfigured("RENDER_HEARTBEAT_SECONDS must be above 0 and below RENDER_LEASE_SECONDS")
+if RENDER_MAX_ATTEMPTS < 1 or WORKER_RECONNECT_MAX_SECONDS < 1:
+    raise ImproperlyConfigured("RENDER_MAX_ATTEMPTS and WORKER_RECONNECT_MAX_SECONDS must be 1 or more")
 # Admins publish reports; set true to let lead inspectors publish their own inspection's report.
 LEADS_MAY_PUBLISH = env_bool("LEADS_MAY_PUBLISH", False)
 

@@ -4,8 +4,12 @@ Narrative text is plain paragraphs and "- " bullet lines (see reports.markup); n
 typed: {{score:1.2}}-style placeholders are filled from the scores when the report is assembled.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Inspection
@@ -134,12 +138,38 @@ class ReportRender(models.Model):
     pdf = models.BinaryField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's lease (reports/jobs.py): attempts started so far, and the last sign of life of the
+    # worker making it. A render whose heartbeat is older than the lease lost its worker.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    FINAL = frozenset({Status.READY, Status.FAILED})
 
     class Meta:
         ordering = ["inspection", "-requested_at"]
+        indexes = [
+            # Every worker looks for unfinished renders whose worker died, every few seconds; the
+            # finished ones, which pile up, stay out of that search.
+            models.Index(
+                fields=["status"], condition=Q(status__in=["queued", "rendering"]), name="render_unfinished_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Render of {self.inspection} ({self.get_status_display()})"
+
+    @property
+    def is_final(self) -> bool:
+        """Ready or failed: nothing more will happen to it, so the status page stops asking."""
+        return self.status in self.FINAL
+
+    @property
+    def worker_silent(self) -> bool:
+        """Being made, but its worker has not been heard from within the lease: it will be tried again."""
+        if self.status != self.Status.RENDERING:
+            return False
+        lease = datetime.timedelta(seconds=settings.RENDER_LEASE_SECONDS)
+        return self.heartbeat_at is None or self.heartbeat_at < timezone.now() - lease
 
 
 class ReportRevision(models.Model):

@@ -48,19 +48,15 @@ class TamperedPublication(Exception):
 
 
 def request_render(*, user, inspection: Inspection) -> ReportRender:
-    from reports.tasks import render_report_task
+    from reports.jobs import enqueue_render
 
     with transaction.atomic():
         require(user, inspection, Action.EDIT_REPORT)  # drafts can be rendered at any stage
         job = ReportRender.objects.create(inspection=inspection, requested_by=user)
-        # Enqueue after commit so the worker always finds the row.
-        transaction.on_commit(lambda: _enqueue(job.pk, render_report_task))
+        # Enqueue after commit so the worker always finds the row; a render whose task never got queued
+        # (the process stopped in between) is queued again by the worker's recovery (reports.jobs).
+        transaction.on_commit(lambda: enqueue_render(job.pk))
     return job
-
-
-def _enqueue(render_id: int, task) -> None:
-    result = task.enqueue(render_id)
-    ReportRender.objects.filter(pk=render_id).update(task_id=str(result.id))
 
 
 def sha256(data: bytes) -> str:

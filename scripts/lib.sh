@@ -59,3 +59,25 @@ ensure_venv() {
 
 # WeasyPrint's shared libraries (PDF rendering).
 WEASYPRINT_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
+# Run a command, and run it again whenever it exits: after WORKER_RESTART_DELAY seconds (default 2),
+# doubling up to 60 s while it keeps stopping within 30 s of its start. TERM or INT stops the
+# command (TERM, then waits for it) and then this loop. Meant to run in the background:
+#   supervise .venv/bin/python manage.py run_worker >worker.log 2>&1 &
+supervise() {
+  local base="${WORKER_RESTART_DELAY:-2}" delay child="" started status
+  delay="$base"
+  trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi; exit 0' TERM INT
+  while true; do
+    started=$SECONDS
+    "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    child=""
+    if [ $((SECONDS - started)) -ge 30 ]; then delay="$base"; fi
+    log "$(date +%H:%M:%S) $* exited with status $status; starting it again in $delay s"
+    sleep "$delay" & wait $! || true  # waiting in `wait` lets TERM stop the loop at once
+    delay=$((delay * 2 > 60 ? 60 : delay * 2))
+  done
+}

@@ -13,9 +13,10 @@ log "preparing the database"
 "$PY" manage.py migrate -v0
 "$PY" manage.py load_frameworks
 "$PY" manage.py seed_demo
-log "starting the background worker (PDF rendering); its log is var/worker.log"
-"$PY" manage.py db_worker --interval 1 --no-reload >"$ROOT/var/worker.log" 2>&1 &
+log "starting the background worker (PDF rendering), restarted if it stops; its log is var/worker.log"
+supervise "$PY" manage.py run_worker --interval 1 --no-reload >"$ROOT/var/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+# The supervisor stops the worker it runs, then itself.
+trap 'kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM
 log "serving on http://127.0.0.1:${PORT:-8000} (Ctrl-C to stop)"
 "$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"
