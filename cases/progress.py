@@ -55,6 +55,13 @@ class CaseProgress:
         return len(self.applicable) - len(self.missing)
 
 
+def answer_values(case: Case, structure: FrameworkStructure) -> dict[str, str]:
+    """The case's stored answer values by question code (one light query; no rows are built)."""
+    by_id = structure.code_by_id
+    rows = Answer.objects.filter(assessment__case=case).values_list("question_id", "value")
+    return {by_id[question]: value for question, value in rows if question in by_id}
+
+
 def case_progress(case: Case) -> CaseProgress:
     structure = structure_for(case.inspection.framework)
     # Reading a case must not write: a case never started has no assessment row yet.

@@ -21,7 +21,7 @@ from inspections.errors import NotAllowed, Refused, StaleVersion
 from inspections.history import save_recorded
 from inspections.lifecycle import authorise, begin_fieldwork, needs_exclusive_lock
 from inspections.models import Membership
-from inspections.policy import ASSESSORS, Action, may_assess_case
+from inspections.policy import ASSESSORS, Access, Action, may_assess_case
 from inspections.structure import FrameworkStructure, structure_for
 
 State = Assessment.State
@@ -62,10 +62,12 @@ class AnswerConflict(AssessmentError):
         )
 
 
-def _authorise_case(user, case: Case, action: Action, refusal: str):
+def _authorise_case(user, case: Case, action: Action, refusal: str, access: Access | None = None):
     """Who and when (the inspection locked for share), then, for answering, whose case it is."""
     try:
-        access, inspection = authorise(user, case.inspection, action, exclusive=needs_exclusive_lock(case.inspection))
+        access, inspection = authorise(
+            user, case.inspection, action, exclusive=needs_exclusive_lock(case.inspection), access=access
+        )
     except NotAllowed:
         raise NotAllowed(refusal) from None
     case.inspection = inspection
@@ -134,6 +136,7 @@ def save_answer(
     value: str,
     note: str,
     base_version: int,
+    access: Access | None = None,
 ) -> Answer:
     """Save one answer (and its evidence note).
 
@@ -148,7 +151,11 @@ def save_answer(
         raise AssessmentError(f"{question_code} is not a question of this framework")
     with transaction.atomic():
         _authorise_case(
-            user, case, Action.ASSESS, "Only the person the case is allocated to, or the lead inspector, can answer."
+            user,
+            case,
+            Action.ASSESS,
+            "Only the person the case is allocated to, or the lead inspector, can answer.",
+            access=access,
         )
         assessment = _locked_assessment(case)
         if assessment.state not in EDITABLE:

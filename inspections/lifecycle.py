@@ -137,12 +137,17 @@ def lock(inspection: Inspection, *, exclusive: bool = False) -> Inspection:
     return inspection
 
 
-def authorise(user, inspection: Inspection, action: Action, *, exclusive: bool = False) -> tuple[Access, Inspection]:
+def authorise(
+    user, inspection: Inspection, action: Action, *, exclusive: bool = False, access: Access | None = None
+) -> tuple[Access, Inspection]:
     """Check who (policy) and when (stage, on the locked row); returns the access and the locked row.
 
-    Call inside transaction.atomic(); the lock lasts until it ends.
+    Call inside transaction.atomic(); the lock lasts until it ends. `access` may pass the person's
+    standing already worked out by the view for this request (the same user and inspection), to save
+    looking it up again; anything else is ignored and looked up.
     """
-    access = access_to(user, inspection)
+    if access is None or access.user is not user or access.inspection.pk != inspection.pk:
+        access = access_to(user, inspection)
     access.require(action)
     locked = lock(inspection, exclusive=exclusive)
     require_stage(locked, action)

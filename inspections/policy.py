@@ -13,8 +13,8 @@ get 403 with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -116,16 +116,18 @@ def is_admin(user) -> bool:
         return True
     cached = getattr(user, "_is_site_admin", None)
     if cached is None:
-        from django.contrib.auth.models import Permission
-
-        app_label, codename = ADMIN_PERMISSION.split(".")
-        cached = (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
+        cached = _admin_permissions(user).exists()
         user._is_site_admin = cached
     return cached
+
+
+def _admin_permissions(user) -> QuerySet:
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = ADMIN_PERMISSION.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
+        Q(user=user) | Q(group__user=user)
+    )
 
 
 def roles_for(user, inspection: Inspection) -> frozenset[str]:
@@ -133,10 +135,15 @@ def roles_for(user, inspection: Inspection) -> frozenset[str]:
     if is_admin(user):
         roles.add(ADMIN)
     if user is not None and user.is_authenticated:
-        role = Membership.objects.filter(inspection=inspection, user=user).values_list("role", flat=True).first()
+        role = _role(user, inspection)
         if role:
             roles.add(role)
     return frozenset(roles)
+
+
+def _role(user, inspection: Inspection) -> str | None:
+    # order_by(): the model's default ordering would join the inspection and user tables for nothing.
+    return Membership.objects.filter(inspection=inspection, user=user).order_by().values_list("role", flat=True).first()
 
 
 def allowed(action: Action, roles: frozenset[str]) -> bool:
@@ -146,20 +153,32 @@ def allowed(action: Action, roles: frozenset[str]) -> bool:
     return bool(roles & permitted)
 
 
-@dataclass
 class Access:
-    """A person's standing on one inspection: what they may do there."""
+    """A person's standing on one inspection: what they may do there.
 
-    inspection: Inspection
-    user: object
-    role: str | None
-    admin: bool
+    Whether they hold the admin role is looked up only when their membership does not settle the
+    question (most requests come from members acting in their own role).
+    """
+
+    def __init__(self, inspection: Inspection, user: Any, role: str | None, admin: bool | None = None):
+        self.inspection = inspection
+        self.user = user
+        self.role = role
+        self._admin = admin
+
+    @property
+    def admin(self) -> bool:
+        if self._admin is None:
+            self._admin = is_admin(self.user)
+        return self._admin
 
     @property
     def roles(self) -> frozenset[str]:
         return frozenset({r for r in (self.role, ADMIN if self.admin else None) if r})
 
     def may(self, action: Action) -> bool:
+        if self.role is not None and allowed(action, frozenset({self.role})):
+            return True
         return allowed(action, self.roles)
 
     def require(self, action: Action) -> None:
@@ -198,19 +217,39 @@ def visible_inspections(user) -> QuerySet[Inspection]:
 
 
 def access_for(user, slug: str) -> Access:
-    """The inspection named by slug and the person's standing there; 404 for outsiders."""
-    inspection = visible_inspections(user).filter(slug=slug).first()
+    """The inspection named by slug and the person's standing there; 404 for outsiders (members and
+    admins see it, as visible_inspections says)."""
+    inspection = (
+        Inspection.objects.select_related("area", "framework").defer("framework__definition").filter(slug=slug).first()
+    )
     if inspection is None:
         raise Http404("No such inspection")
-    return access_to(user, inspection)
+    access = access_to(user, inspection)
+    if access.role is None and not access.admin:
+        raise Http404("No such inspection")
+    return access
 
 
 def access_to(user, inspection: Inspection) -> Access:
-    """The person's standing on an inspection already in hand (no visibility check)."""
-    role = None
-    if user is not None and user.is_authenticated:
-        role = Membership.objects.filter(inspection=inspection, user=user).values_list("role", flat=True).first()
-    return Access(inspection, user, role, is_admin(user))
+    """The person's standing on an inspection already in hand (no visibility check): their role
+    there and whether they hold the admin role, found together in one query."""
+    if user is None or not user.is_authenticated:
+        return Access(inspection, user, None)
+    if user.is_superuser or getattr(user, "_is_site_admin", None) is not None:
+        return Access(inspection, user, _role(user, inspection))
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Subquery
+
+    roles = Membership.objects.filter(inspection=inspection, user=OuterRef("pk")).order_by().values("role")[:1]
+    role, admin = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(role=Subquery(roles), admin=Exists(_admin_permissions(OuterRef("pk"))))
+        .values_list("role", "admin")
+        .get()
+    )
+    user._is_site_admin = bool(admin) and user.is_active
+    return Access(inspection, user, role, user._is_site_admin)
 
 
 def require(user, inspection: Inspection, action: Action) -> Access:
@@ -222,14 +261,13 @@ def require(user, inspection: Inspection, action: Action) -> Access:
 def may_assess_case(user, case, access: Access) -> bool:
     """The person the case is allocated to (in a role that assesses), and leads and admins, who may
     correct while moderating."""
-    if access.may(Action.REVIEW):
-        return True
-    return (
+    allocated = (
         user is not None
         and case.assessor_id == getattr(user, "pk", None)
         and access.role in ASSESSORS
         and access.may(Action.ASSESS)
     )
+    return allocated or access.may(Action.REVIEW)
 
 
 def may_second_mark(user, second_marking, access: Access) -> bool:

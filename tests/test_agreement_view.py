@@ -50,7 +50,7 @@ def test_query_count_does_not_grow_with_cases(
         second_marked(lead, case, local_assessor, {"1.1.S": "no"} if index % 2 else {})
     client.force_login(lead)
     client.get(url(inspection))  # warm the framework structure cache
-    # session, user, admin role, inspection, membership, pairs, names, cases, disagreements
-    with django_assert_num_queries(9):
+    # session, user, inspection, role and admin role (one query), pairs, names, cases, disagreements
+    with django_assert_num_queries(8):
         response = client.get(url(inspection))
     assert response.status_code == 200

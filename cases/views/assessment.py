@@ -15,13 +15,14 @@ from cases.access import get_case_for_user
 from cases.answer_forms import posted_answer
 from cases.models import Assessment, Case
 from cases.pending import keeps_post_when_signed_out, take_pending
-from cases.progress import CaseProgress, case_progress
+from cases.progress import CaseProgress, answer_values, case_progress
 from cases.services import EDITABLE, AnswerConflict, NotApplicable, save_answer, submit_assessment
 from inspections.applicability import applies_to_case
 from inspections.describe import value_text
 from inspections.errors import Refused, http_status, posted_version
 from inspections.lifecycle import refusal, stage_allows
 from inspections.policy import Access, Action, may_assess_case
+from inspections.structure import structure_for
 
 STALE_PAGE = "The page did not say which version of this answer it showed. Reload the page and answer again."
 
@@ -105,11 +106,14 @@ def _question_rows(progress: CaseProgress, codes, errors: dict[str, str] | None 
 def _criterion_codes(progress: CaseProgress, criterion_code: str) -> list[str]:
     """Questions shown on a criterion page: those that apply, plus those gated on answers
     (rendered hidden until they apply); questions excluded by the case's details are left out."""
-    criterion = progress.structure.criteria[criterion_code]
+    return criterion_question_codes(progress.structure, progress.case.attributes, criterion_code)
+
+
+def criterion_question_codes(structure, attributes: dict, criterion_code: str) -> list[str]:
     return [
         code
-        for code in criterion.questions
-        if applies_to_case(progress.structure.questions[code].applies_to, progress.case.attributes)
+        for code in structure.criteria[criterion_code].questions
+        if applies_to_case(structure.questions[code].applies_to, attributes)
     ]
 
 
@@ -221,8 +225,8 @@ def _conflict_text(conflict: AnswerConflict, posted) -> str:
 def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: str) -> HttpResponse:
     """Autosave of one answer (htmx). Returns the status line, plus out-of-band updates."""
     case, access = get_case_for_user(request.user, slug, case_ref)
-    progress = case_progress(case)
-    if question not in progress.structure.questions:
+    structure = structure_for(case.inspection.framework)
+    if question not in structure.questions:
         raise Http404("No such question")
     if not may_assess_case(request.user, case, access):
         raise PermissionDenied("Only the person the case is allocated to, or the lead inspector, can answer.")
@@ -231,7 +235,9 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
         return _status(request, question, error="Nothing was sent to save.", status=400)
     if posted.version is None:
         return _status(request, question, error=STALE_PAGE, status=400)
-    before = set(progress.applicable)
+    # Only the answers' values (not whole rows): which questions apply before and after this answer.
+    values = answer_values(case, structure)
+    before = set(structure.applicable(case.attributes, values))
     try:
         answer = save_answer(
             user=request.user,
@@ -240,6 +246,7 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
             value=posted.value,
             note=posted.note,
             base_version=posted.version,
+            access=access,
         )
     except AnswerConflict as conflict:
         progress = case_progress(case)
@@ -250,13 +257,13 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
         return response
     except Refused as error:
         return _status(request, question, error=str(error), status=200)
-    progress.answers[question] = answer
-    progress.applicable = progress.structure.applicable(case.attributes, progress.values)
-    criterion = progress.structure.questions[question].criterion
+    values[question] = answer.value
+    after = set(structure.applicable(case.attributes, values))
+    criterion = structure.questions[question].criterion
     changed = [
         code
-        for code in _criterion_codes(progress, criterion)
-        if (code in before) != (code in set(progress.applicable)) and code != question
+        for code in criterion_question_codes(structure, case.attributes, criterion)
+        if (code in before) != (code in after) and code != question
     ]
     return render(
         request,
@@ -266,7 +273,8 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
             "dom": question.replace(".", "-"),
             "answer": answer,
             "saved_at": timezone.localtime(),
-            "changed_rows": _question_rows(progress, changed),
+            # Questions this answer showed or hid (rare: a gate changed) are drawn again in full.
+            "changed_rows": _question_rows(case_progress(case), changed) if changed else [],
             "case": case,
             "can_edit": True,
         },

@@ -1,8 +1,8 @@
 """verify_published [SLUG ...]: check every published report version against the hash recorded at publication.
 
 Run after restoring a backup (scripts/restore.sh does), or at any time by an auditor. Each version is
-read through reports.publishing.verify (its PDF and its snapshot), the same check a download makes. Exit status 0 when all
-match, 1 when one does not (each named on stderr), 2 for an unknown slug.
+read through reports.publishing.verify (its PDF and its snapshot), the same check a download makes.
+Exit status 0 when all match, 1 when one does not (each named on stderr), 2 for an unknown slug.
 """
 
 from __future__ import annotations
