@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from inspections.input_rules import CASE_REF_MAX, validate_case_ref
 from inspections.models import Inspection, Question
 
 
 class Case(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="cases")
-    case_ref = models.CharField(max_length=60)
+    # The pattern (inspections.input_rules) keeps a reference usable in a URL and safe in a spreadsheet.
+    case_ref = models.CharField(max_length=CASE_REF_MAX, validators=[validate_case_ref])
     # Values keyed by the framework's case attribute codes; validated by
     # inspections.applicability.case_attribute_errors before saving.
     attributes = models.JSONField(default=dict, blank=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import Answer, Assessment, Case, ReviewComment
 from inspections.applicability import NA
+from inspections.input_rules import NOTE_MAX, REASON_MAX, shown, text_problem, visible
 from inspections.models import Membership
 from inspections.structure import FrameworkStructure, structure_for
 
@@ -102,7 +103,10 @@ def save_answer(
     structure = structure_for(case.inspection.framework)
     question = structure.questions.get(question_code)
     if question is None:
-        raise AssessmentError(f"{question_code} is not a question of this framework")
+        raise AssessmentError(f"{shown(question_code)} is not a question of this framework")
+    problem = text_problem(note, max_length=NOTE_MAX, what="The evidence note")
+    if problem:
+        raise AssessmentError(problem)
     with transaction.atomic():
         if not _may_edit(user, case):
             raise AssessmentError("Only the person the case is allocated to, or the lead inspector, can answer.")
@@ -112,7 +116,7 @@ def save_answer(
                 f"This assessment is {assessment.get_state_display().lower()}, so its answers cannot change."
             )
         if value and not question.accepts(value):
-            raise AssessmentError(f"‘{value}’ is not an answer to {question_code}")
+            raise AssessmentError(f"‘{visible(value)}’ is not an answer to {question_code}")
         by_id = structure.code_by_id
         answers = {by_id[qid]: v for qid, v in assessment.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, answers):
@@ -211,10 +215,19 @@ def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer
         answer.save()
 
 
+def _check_reason(reason: str, what: str = "The reason") -> None:
+    problem = text_problem(reason, max_length=REASON_MAX, what=what)
+    if problem:
+        raise AssessmentError(problem)
+
+
 def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]) -> Assessment:
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Give a reason for returning the assessment.")
+    _check_reason(reason)
+    for code, text in comments.items():
+        _check_reason(text, f"The comment on {shown(code)}")
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
         if not _is_lead(user, case):
@@ -228,7 +241,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
             if not text.strip():
                 continue
             if code not in structure.questions:
-                raise AssessmentError(f"{code} is not a question of this framework")
+                raise AssessmentError(f"{shown(code)} is not a question of this framework")
             comment = ReviewComment(
                 assessment=assessment,
                 question_id=structure.question_ids[code],
@@ -262,6 +275,7 @@ def reopen_assessment(*, user, case: Case, reason: str) -> Assessment:
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Give a reason for reopening the assessment.")
+    _check_reason(reason)
     with transaction.atomic():
         if not _is_lead(user, case):
             raise AssessmentError("Only the lead inspector can reopen an assessment.")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RejectControlCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +118,11 @@ MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# Limits of one CSV import (upload or command), checked before the file is parsed; see inspections.input_rules.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
+IMPORT_MAX_CASES = env_int("IMPORT_MAX_CASES", 3_000)  # rows of a sample file, and cases of a sample
+IMPORT_MAX_ANSWER_ROWS = env_int("IMPORT_MAX_ANSWER_ROWS", 200_000)  # e.g. 1,000 cases of 200 questions
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Admins publish reports; set true to let lead inspectors publish their own inspection's report.

@@ -19,3 +19,5 @@ urlpatterns = [
     path("inspections/<slug:slug>/report/", include("reports.urls_publishing")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "config.error_pages.bad_request"

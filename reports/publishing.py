@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from inspections.access import is_admin
+from inspections.input_rules import REASON_MAX, text_problem
 from inspections.models import Inspection, Membership
 from reports.models import PublishedReport, ReportRender
 
@@ -50,6 +51,9 @@ def publish_report(*, user, inspection: Inspection, reason: str = "") -> Publish
 
     if not may_publish(user, inspection):
         raise PublishingError("Only an administrator can publish reports.")
+    problem = text_problem(reason, max_length=REASON_MAX, what="The reason")
+    if problem:
+        raise PublishingError(problem)
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().select_related("framework", "area").get(pk=inspection.pk)
         if inspection.status not in {Inspection.Status.FINALISED, Inspection.Status.PUBLISHED}:

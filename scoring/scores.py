@@ -60,6 +60,18 @@ def headline_judgement_kind(definition: dict) -> str | None:
     return Kind.COMMENT if comment and "headlines" in comment["applies_to"] else None
 
 
+def judgement_kind_for(definition: dict, target: str, code: str) -> str | None:
+    """What a lead records on this criterion or headline (None: nothing, in this framework)."""
+    if target == Judgement.Target.HEADLINE:
+        return headline_judgement_kind(definition) if any(h["code"] == code for h in definition["headlines"]) else None
+    criterion = next((c for s in definition["sections"] for c in s["criteria"] if c["code"] == code), None)
+    if criterion is None:
+        return None
+    if criterion["kind"] == "leadership":
+        return Kind.GRADE if definition["judgement_scales"]["leadership"] else None
+    return criterion_judgement_kind(definition)
+
+
 def judgement_options(definition: dict, kind: str, target: str) -> list[dict]:
     if kind == Kind.COMMENT:
         return definition["comment_scale"]["options"]

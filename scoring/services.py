@@ -11,17 +11,25 @@ from django.utils import timezone
 
 from cases.models import Assessment, Case
 from inspections.access import is_admin
+from inspections.errors import Refused
+from inspections.input_rules import EVIDENCE_MAX, REASON_MAX, case_ref_problem, shown, text_problem
 from inspections.models import Inspection, Membership
 from scoring.models import Judgement, ScoreSnapshot
-from scoring.scores import build_document, compute_scores, current_snapshot, judgement_options
+from scoring.scores import build_document, compute_scores, current_snapshot, judgement_kind_for, judgement_options
 from scoring.tallies import assessment_counts
 
 Kind = Judgement.Kind
 Target = Judgement.Target
 
 
-class ScoringError(Exception):
-    """A refused operation, with a message for a person."""
+class ScoringError(Refused):
+    """A refused operation, with a message for a person (and the form field at fault, if one is)."""
+
+
+def _check_text(text: str, *, max_length: int, what: str, field: str) -> None:
+    problem = text_problem(text, max_length=max_length, what=what)
+    if problem:
+        raise ScoringError(problem, field=field)
 
 
 def _require_lead(user, inspection: Inspection) -> None:
@@ -58,21 +66,31 @@ def record_judgement(
     linked_case_refs: list[str] | None = None,
 ) -> Judgement:
     definition = inspection.framework.definition
-    options = {option["code"]: option["label"] for option in judgement_options(definition, kind, target)}
-    if value not in options:
-        raise ScoringError(f"Choose one of: {', '.join(options.values())}")
     criteria = {c["code"]: c for s in definition["sections"] for c in s["criteria"]}
     headlines = {h["code"] for h in definition["headlines"]}
     if (target == Target.CRITERION and code not in criteria) or (target == Target.HEADLINE and code not in headlines):
-        raise ScoringError(f"{code} is not a {target} of this framework")
+        raise ScoringError(f"{shown(code)} is not a {target} of this framework")
+    expected = judgement_kind_for(definition, target, code)
+    if expected is None:
+        raise ScoringError(f"In this framework nothing is recorded on {target} {code}.")
+    if kind != expected:
+        raise ScoringError(f"On {target} {code} the lead records a {Kind(expected).label.lower()}, not {shown(kind)}.")
+    options = {option["code"]: option["label"] for option in judgement_options(definition, kind, target)}
+    if value not in options:
+        raise ScoringError(f"Choose one of: {', '.join(options.values())}", field="value")
+    _check_text(reason, max_length=REASON_MAX, what="The reason", field="reason")
+    _check_text(evidence, max_length=EVIDENCE_MAX, what="The evidence notes", field="evidence")
     unknown = [c for c in linked_criteria or [] if c not in criteria]
     if unknown:
-        raise ScoringError(f"Unknown criteria: {', '.join(unknown)}")
+        raise ScoringError(f"Unknown criteria: {', '.join(shown(c, 20) for c in unknown[:10])}", field="criteria")
     refs = [ref.strip() for ref in linked_case_refs or [] if ref.strip()]
+    malformed = [ref for ref in refs if case_ref_problem(ref)]
+    if malformed:
+        raise ScoringError(f"{shown(malformed[0])} is not a case reference", field="cases")
     cases = list(Case.objects.filter(inspection=inspection, case_ref__in=refs))
     missing = sorted(set(refs) - {case.case_ref for case in cases})
     if missing:
-        raise ScoringError(f"No case in this inspection has the reference {', '.join(missing)}")
+        raise ScoringError(f"No case in this inspection has the reference {', '.join(missing)}", field="cases")
     with transaction.atomic():
         _require_lead(user, inspection)
         Inspection.objects.select_for_update().get(pk=inspection.pk)  # serialise against finalising
@@ -81,7 +99,8 @@ def record_judgement(
         if suggested and value != suggested and not reason.strip():
             raise ScoringError(
                 f"Give a reason: the suggestion from the scores is ‘{_label(options, suggested)}’ "
-                f"and you chose ‘{options[value]}’."
+                f"and you chose ‘{options[value]}’.",
+                field="reason",
             )
         judgement = Judgement.objects.filter(inspection=inspection, target=target, code=code, kind=kind).first()
         judgement = judgement or Judgement(inspection=inspection, target=target, code=code, kind=kind)
@@ -104,6 +123,7 @@ def _label(options: dict[str, str], code: str) -> str:
 
 def finalise_scores(*, user, inspection: Inspection, override_reason: str = "") -> ScoreSnapshot:
     """Store the final scores (approved assessments only) with the judgements, immutably."""
+    _check_text(override_reason, max_length=REASON_MAX, what="The reason", field="override_reason")
     with transaction.atomic():
         _require_lead(user, inspection)
         inspection = Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
@@ -137,6 +157,7 @@ def reopen_scores(*, user, inspection: Inspection, reason: str) -> ScoreSnapshot
     """Reopen finalised scores; the snapshot is kept, marked reopened with the reason."""
     if not reason.strip():
         raise ScoringError("Give a reason for reopening the scores.")
+    _check_text(reason, max_length=REASON_MAX, what="The reason", field="reason")
     with transaction.atomic():
         _require_lead(user, inspection)
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)

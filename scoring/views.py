@@ -238,7 +238,8 @@ def save_judgement(request: HttpRequest, slug: str, target: str, code: str) -> H
         if target == Target.HEADLINE:
             messages.error(request, f"{code}: {error}")
             return redirect("scores", slug)
-        return _criterion_page(request, access, code, errors={"value": str(error)}, posted=posted, status=400)
+        errors = {error.field if error.field in posted else "value": str(error)}
+        return _criterion_page(request, access, code, errors=errors, posted=posted, status=400)
     messages.success(request, f"Judgement on {code} saved.")
     return redirect("scores", slug) if target == Target.HEADLINE else redirect("criterion_scores", slug, code)
 

@@ -12,8 +12,7 @@ from cases.access import inspection_access
 from cases.importing import ImportRefused, import_case_sample
 from cases.sample import compose_sample
 from inspections.describe import value_label
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a sample of a few hundred cases is a few tens of kilobytes
+from inspections.input_rules import file_size_problem
 
 
 class SampleFileForm(forms.Form):
@@ -27,8 +26,9 @@ class SampleFileForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+        too_big = file_size_problem(upload.size)
+        if too_big:
+            raise forms.ValidationError(f"The selected file is too big: {too_big}")
         return upload
 
 
