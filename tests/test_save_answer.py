@@ -1,5 +1,6 @@
 """Autosave of one answer (the htmx endpoint)."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from cases.models import Answer
@@ -47,10 +48,14 @@ def test_nothing_posted_is_a_400(client, case, inspector):
     assert client.post(url(case), {}, **HTMX).status_code == 400
 
 
-def test_expired_session_keeps_the_answer_and_redirects(client, case):
+def test_expired_session_keeps_the_answer_and_redirects(client, case, inspector):
+    client.force_login(inspector)
+    client.get(reverse("home"))  # the server gives the browser its signed-in cookie
+    Session.objects.all().delete()  # the session expires
     response = client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX)
     assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
     assert client.session[SESSION_KEY][0]["data"]["value-1.1.01"] == ["yes"]
+    assert client.session[SESSION_KEY][0]["user"] == inspector.pk
 
 
 def test_get_not_allowed(client, case, inspector):
