@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
     path("inspections/<slug:slug>/", include("scoring.urls")),

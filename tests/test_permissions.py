@@ -27,6 +27,7 @@ ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 # name: (method, url args kind, POST data, expected statuses by role)
 MATRIX = {
     "home": ("get", None, None, ANY_SIGNED_IN),
+    "password_change": ("get", None, None, ANY_SIGNED_IN),
     "framework_list": ("get", None, None, ANY_SIGNED_IN),
     "framework_detail": ("get", "framework", None, ANY_SIGNED_IN),
     "criterion_detail": ("get", "framework_criterion", None, ANY_SIGNED_IN),
