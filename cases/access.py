@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
+from inspections import policy
 from inspections.access import get_inspection_for_user, is_admin
 from inspections.models import Inspection, Membership
 
@@ -55,10 +56,16 @@ def visible_cases(user, access: InspectionAccess) -> QuerySet[Case]:
 def get_case_for_user(user, slug: str, case_ref: str) -> tuple[Case, InspectionAccess]:
     access = inspection_access(user, slug)
     case = visible_cases(user, access).select_related("assessor", "assessment").filter(case_ref=case_ref).first()
-    if case is None:
+    # Someone who sees the case only by its pseudonym (an observer) cannot open it by its reference.
+    if case is None or not policy.sees_case_ref(user, case, as_policy_access(user, access)):
         raise Http404("No such case")
     case.inspection = access.inspection
     return case, access
+
+
+def as_policy_access(user, access: InspectionAccess) -> policy.Access:
+    """The same standing as inspections.policy sees it, without asking the database again."""
+    return policy.Access(access.inspection, user, access.role, access.admin)
 
 
 def can_edit_answers(user, case: Case, access: InspectionAccess) -> bool:

@@ -199,3 +199,9 @@ def may_assess_case(user, case, access: Access) -> bool:
         and access.role in ASSESSORS
         and access.may(Action.ASSESS)
     )
+
+
+def sees_case_ref(user, case, access: Access) -> bool:
+    """Whether this person sees the case's real reference and evidence notes: those who may see case
+    references (SEE_CASE_REFS), and the person the case is allocated to. Everyone else sees a pseudonym."""
+    return access.sees_case_refs or (user is not None and case.assessor_id == getattr(user, "pk", None))

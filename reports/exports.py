@@ -12,15 +12,13 @@ guidance on CSV injection advises; in XLSX every text is written as a text cell,
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import tempfile
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
-from django.conf import settings
 
 from cases.models import Answer
+from cases.pseudonyms import pseudonym
 from inspections.models import Inspection
 from scoring.scores import compute_scores, current_snapshot
 
@@ -29,12 +27,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state", "assessor", "note"]
 PSEUDONYMOUS_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state"]
 SCORE_COLUMNS = ["criterion", "question", "sufficient", "relevant", "score"]
-
-
-def pseudonym(inspection: Inspection, case_ref: str) -> str:
-    """The same case always gets the same pseudonym; it cannot be reversed without the secret key."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{inspection.pk}:{case_ref}".encode(), hashlib.sha256)
-    return f"CASE-{digest.hexdigest()[:10].upper()}"
 
 
 def answer_rows(inspection: Inspection, *, pseudonymise: bool) -> Iterator[list]:

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access import InspectionAccess, inspection_access
+from cases.access import InspectionAccess, as_policy_access, inspection_access
 from inspections.models import Membership
 from reports import exports
 from reports.models import PublishedReport, ReportRender
@@ -121,7 +121,7 @@ def _export(request: HttpRequest, name: str, sheet: str, header: list[str], rows
 @login_required
 def export_answers(request: HttpRequest, slug: str) -> HttpResponse:
     access = _readers(request.user, slug)
-    pseudonymise = not access.is_lead
+    pseudonymise = not as_policy_access(request.user, access).sees_case_refs
     header = exports.PSEUDONYMOUS_COLUMNS if pseudonymise else exports.ANSWER_COLUMNS
     rows = exports.answer_rows(access.inspection, pseudonymise=pseudonymise)
     return _export(request, f"{slug}-answers", "Answers", header, rows)

@@ -70,13 +70,13 @@ def test_refused_for_people_who_cannot_see_or_edit(client, case, other_inspectio
     assert not Answer.objects.exists()
 
 
-def test_observer_gets_403(client, case, inspection):
+def test_observer_gets_404(client, case, inspection):
     from inspections.models import Membership
     from tests.factories import add_member, make_user
 
     observer = add_member(inspection, make_user("observer"), Membership.Role.OBSERVER).user
     client.force_login(observer)
-    assert client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX).status_code == 403
+    assert client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX).status_code == 404
 
 
 def test_unknown_question_is_404(client, case, inspector):
