@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.http import StreamingHttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Case
+from cases.access_log import ACCESS_LOG_COLUMNS, access_log_rows
+from cases.models import Case, CaseDataAccess, CaseDataPurge
+from reports.exports import csv_stream
 
 
 @admin.register(Case)
@@ -10,3 +13,41 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_filter = ["inspection"]
     search_fields = ["case_ref"]
     readonly_fields = ["inspection"]
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """Logs are read, filtered and exported here; nobody adds, changes or deletes a row."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description="Export the selected rows as CSV")
+def export_csv(modeladmin, request, queryset):
+    response = StreamingHttpResponse(
+        csv_stream(ACCESS_LOG_COLUMNS, access_log_rows(queryset)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="case-data-access-log.csv"'
+    return response
+
+
+@admin.register(CaseDataAccess)
+class CaseDataAccessAdmin(RecordAdmin):
+    list_display = ["at", "username", "kind", "page", "detail", "inspection", "case"]
+    list_filter = ["kind", "page", "inspection"]
+    search_fields = ["username", "case__case_ref"]
+    date_hierarchy = "at"
+    actions = [export_csv]
+    list_select_related = ["inspection", "case"]
+
+
+@admin.register(CaseDataPurge)
+class CaseDataPurgeAdmin(RecordAdmin):
+    list_display = ["at", "kind", "inspection_slug", "cases", "notes_cleared", "history_rows_deleted", "by"]
+    list_filter = ["kind"]

@@ -34,7 +34,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The framework of an existing inspection never changes: its answers belong to it.
-        return ["framework"] if obj else []
+        return ["framework", "case_data_purged_at"] if obj else ["case_data_purged_at"]
 
 
 @admin.register(Membership)
