@@ -1,11 +1,14 @@
 """Settings for the case assessment system, read from the environment.
 
 DATABASE_URL selects PostgreSQL; unset, an SQLite file under var/ (not tracked) is used for the
-zero-set-up demo. In production (DEBUG off) a real SECRET_KEY is required.
+zero-set-up demo. With DEBUG off (the default) a real SECRET_KEY is required (config.middleware refuses
+to serve with the development key) and the security settings at the end expect HTTPS.
 """
 
 from datetime import timedelta
 from pathlib import Path
+
+from django.utils.csp import CSP
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
@@ -41,9 +44,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RefuseDevelopmentSecret",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RejectControlCharacters",
+    "config.middleware.NoStore",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,9 +162,37 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Admins publish reports; set true to let lead inspectors publish their own inspection's report.
 LEADS_MAY_PUBLISH = env_bool("LEADS_MAY_PUBLISH", False)
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# --- Security --------------------------------------------------------------------------------------------------
+# With DEBUG off the site expects HTTPS: redirect to it, HSTS for a year, Secure cookies, so that
+# `manage.py check --deploy` reports nothing. PLAIN_HTTP=true serves plain HTTP on this machine only (the demo
+# and the benchmarks on 127.0.0.1). Behind a TLS-terminating proxy set TRUSTED_PROXIES (above): the proxy must
+# set X-Forwarded-Proto (and overwrite one sent by the client), which then tells Django the request was HTTPS.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
+_HTTPS = not DEBUG and not PLAIN_HTTP
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"  # renders templates/403_csrf.html
+# Content-Security-Policy: scripts and styles only from this site's own files (no inline script anywhere;
+# the report preview alone allows the inline styles the PDF layout and its charts need).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from cases.access import InspectionAccess, as_policy_access, inspection_access
@@ -24,6 +27,8 @@ def _readers(user, slug: str) -> InspectionAccess:
     return access
 
 
+# The report's layout and its charts (as for the PDF) are styled inline; scripts stay forbidden.
+@csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})
 @login_required
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     from reports.rendering import report_html
