@@ -12,7 +12,7 @@ from cases.access import inspection_access
 from cases.importing import ImportRefused, import_case_sample
 from cases.sample import compose_sample
 from inspections.describe import value_label
-from inspections.input_rules import file_size_problem
+from inspections.input_rules import file_size_problem, import_limits
 
 
 class SampleFileForm(forms.Form):
@@ -64,6 +64,7 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, result.summary())
             return redirect("sample_composition", slug=inspection.slug)
+    limits = import_limits()
     attributes = [
         {
             **attribute,
@@ -80,6 +81,7 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
             "problems": problems,
             "attributes": attributes,
             "case_count": inspection.cases.count(),
+            "limits": {"max_cases": limits.max_cases, "max_megabytes": round(limits.max_bytes / 1_000_000)},
         },
     )
 
