@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import PasswordChangeRequired
+from accounts.models import OrganisationIdentity, PasswordChangeRequired
 
 User = get_user_model()
 
@@ -62,3 +63,18 @@ class PasswordChangeRequiredAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.required_by = obj.required_by or request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(OrganisationIdentity)
+class OrganisationIdentityAdmin(SimpleHistoryAdmin):
+    """Which user each identity of the organisation's provider signs in as. Deleting a link makes
+    the next sign-in with that identity link or create an account again; links are not edited."""
+
+    list_display = ["subject", "issuer", "user", "created_at"]
+    search_fields = ["subject", "user__username", "user__email"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,16 +1,34 @@
-"""A person's own account: changing their password."""
+"""A person's own account: changing their password; and the organisation sign-in URLs (the library's
+views, answered only when sign-in is configured)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.models import PasswordChangeRequired
 from accounts.signin import MUST_CHANGE_PASSWORD
+
+_start = OIDCAuthenticationRequestView.as_view()
+_callback = OIDCAuthenticationCallbackView.as_view()
+
+
+def start_organisation_sign_in(request):
+    if not settings.OIDC_ENABLED:
+        raise Http404("Organisation sign-in is not configured")
+    return _start(request)
+
+
+def organisation_sign_in_callback(request):
+    if not settings.OIDC_ENABLED:
+        raise Http404("Organisation sign-in is not configured")
+    return _callback(request)
 
 
 @login_required

@@ -9,7 +9,7 @@ How to read the output: bench/REPORT.md. Steps, each in a fresh Python process (
 RSS, ru_maxrss, is that run's own):
 
   seed       loads the frameworks; creates (or reuses, when already complete) two omi-2006
-             inspections of BENCH_CASES (150) cases: realistic case attributes (inspections.demo
+             inspections of BENCH_CASES (150) cases: realistic case attributes (demo.seed
              weights), cases allocated to two inspectors and a local assessor, an approved
              assessment per case answered on every applicable question (gates walked in framework
              order; 75 % sufficient, N/A 5 % where the scale allows it), written in bulk without
@@ -425,15 +425,16 @@ def seed_inspection(slug: str, area: str, density: int) -> dict:
     from django.utils import timezone
 
     from cases.models import Answer, Assessment, Case
+    from demo.seed import demo_attributes
     from inspections.applicability import NA, question_applies
-    from inspections.demo import demo_attributes
     from inspections.models import Membership
+    from inspections.seen import seen_token
     from inspections.services import create_inspection
     from inspections.structure import structure_for
     from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
     from scoring.models import Judgement
     from scoring.scores import compute_scores
-    from scoring.services import finalise_scores, record_judgement
+    from scoring.services import finalise_scores, finalise_summary, record_judgement
 
     started = time.perf_counter()
     drop_inspection(slug)
@@ -564,7 +565,7 @@ def seed_inspection(slug: str, area: str, density: int) -> dict:
                     value=rng.choice(grades[:3]),
                     evidence="Interviews with managers and partners; the area's self-assessment.",
                 )
-    finalise_scores(user=lead, inspection=inspection)
+    finalise_scores(user=lead, inspection=inspection, seen=seen_token(finalise_summary(inspection)))
     return {
         "slug": slug,
         "cases": len(cases),

@@ -43,6 +43,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from cases.models import Answer, Assessment, Case  # noqa: E402
 from inspections.applicability import NA, applies_to_case, case_attribute_errors, question_applies  # noqa: E402
+from inspections.lifecycle import move_to
 from inspections.models import Inspection, Membership  # noqa: E402
 from inspections.services import create_inspection  # noqa: E402
 from inspections.structure import structure_for  # noqa: E402
@@ -176,8 +177,7 @@ def seed() -> dict:
             fieldwork_start=datetime.date(2007, 3, 5),
             fieldwork_end=datetime.date(2007, 3, 9),
         )
-        inspection.status = Inspection.Status.FIELDWORK
-        inspection.save(update_fields=["status"])
+        move_to(inspection, Inspection.Status.FIELDWORK, user=None, reason="Load benchmark: fieldwork under way")
 
         attribute_defs = inspection.framework.definition["case_attributes"]
         errors = case_attribute_errors(attribute_defs, ATTRIBUTES)

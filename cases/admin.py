@@ -4,28 +4,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases.access_log import ACCESS_LOG_COLUMNS, access_log_rows
 from cases.models import Case, CaseDataAccess, CaseDataPurge
+from inspections.admin import ReadOnlyMixin
 from reports.exports import csv_stream
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
-    list_display = ["case_ref", "inspection"]
+class CaseAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Read only: the sample, its allocation and assessments change through the workflow (import,
+    allocation, review pages and commands), which checks who may and the inspection's stage."""
+
+    list_display = ["case_ref", "inspection", "assessor"]
     list_filter = ["inspection"]
     search_fields = ["case_ref"]
-    readonly_fields = ["inspection"]
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Logs are read, filtered and exported here; nobody adds, changes or deletes a row."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.action(description="Export the selected rows as CSV")

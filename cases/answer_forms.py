@@ -16,7 +16,7 @@ class PostedAnswer:
     code: str
     value: str
     note: str
-    version: int | None
+    version: int | None  # None: missing or malformed, which is refused (never "no check")
 
 
 def posted_answer(data: QueryDict | dict, code: str) -> PostedAnswer | None:
@@ -39,7 +39,7 @@ def _one(data, key: str) -> str:
 
 
 def _int(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         return None
+    return int(text)

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from cases.access import ASSESSES
 from cases.models import Assessment, Case
 from inspections.input_rules import TextRule
 from inspections.models import Inspection, Membership
+from inspections.policy import ASSESSORS
 
 State = Assessment.State
 UNALLOCATED = "unallocated"
@@ -29,7 +29,7 @@ def assessing_members(inspection: Inspection) -> QuerySet:
     # One membership per person and inspection, so the join yields one row per person.
     return (
         get_user_model()
-        .objects.filter(memberships__inspection=inspection, memberships__role__in=ASSESSES)
+        .objects.filter(memberships__inspection=inspection, memberships__role__in=ASSESSORS)
         .annotate(team_role=F("memberships__role"))
         .order_by("first_name", "last_name", "username")
     )

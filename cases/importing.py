@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cases.access import ASSESSES
 from cases.models import Answer, Assessment, Case
 from inspections.applicability import NA, parse_attribute_value
 from inspections.input_rules import (
@@ -33,7 +32,9 @@ from inspections.input_rules import (
     printable,
     shown,
 )
+from inspections.lifecycle import authorise, begin_fieldwork
 from inspections.models import Inspection, Membership
+from inspections.policy import ASSESSORS, Action
 from inspections.structure import FrameworkStructure, structure_for
 
 # Answer rows are many; batches keep each INSERT statement a sensible size.
@@ -189,7 +190,7 @@ def check_header(table: Table, *, required: list[str], allowed: set[str], unknow
 
 def _assessors(inspection: Inspection) -> dict[str, Any]:
     """Members who may be allocated cases, by username."""
-    memberships = Membership.objects.filter(inspection=inspection, role__in=ASSESSES).select_related("user")
+    memberships = Membership.objects.filter(inspection=inspection, role__in=ASSESSORS).select_related("user")
     return {membership.user.get_username(): membership.user for membership in memberships}
 
 
@@ -294,8 +295,8 @@ def import_case_sample(inspection: Inspection, data: bytes, filename: str, *, us
         data, filename, expected="a header with case_ref and case attribute codes", max_rows=limits.max_cases
     )
     with transaction.atomic():
-        # Serialise imports into one inspection: two at once would both pass the duplicate check.
-        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        # Exclusive: two imports at once would both pass the duplicate check.
+        authorise(user, inspection, Action.CHANGE_SAMPLE, exclusive=True)
         existing_refs = set(inspection.cases.values_list("case_ref", flat=True))
         assessors = _assessors(inspection)
         new_cases, problems = check_case_rows(
@@ -486,7 +487,7 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
     )
     refs = {row.cells.get("case_ref", "") for row in table.rows}
     with transaction.atomic():
-        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        authorise(user, inspection, Action.ASSESS, exclusive=True)
         cases = {case.case_ref: case for case in inspection.cases.filter(case_ref__in=refs).select_related("assessor")}
         # Locked so nobody starts answering one of these cases in the browser meanwhile.
         assessments = {
@@ -504,8 +505,9 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
         plans, problems = check_answer_rows(table, structure, existing, assessors, framework.code)
         if problems:
             raise ImportRefused(filename, problems)
-        reason = f"Imported from {printable(filename)}"
-        return _write_answers(plans, cases, assessments, assessors, structure, reason, user)
+        name = printable(filename)
+        begin_fieldwork(inspection, user=user, reason=f"Fieldwork started: answers imported from {name}")
+        return _write_answers(plans, cases, assessments, assessors, structure, f"Imported from {name}", user)
 
 
 def _blocked(assessment: Assessment | None, answered: set[int]) -> str:

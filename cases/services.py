@@ -1,8 +1,10 @@
-"""Workflow of case assessments: answering, submitting, returning, approving, reopening.
+"""Workflow of case assessments: answering, submitting, returning, approving, reopening, allocating.
 
-Each function takes the acting user, runs in one transaction, checks permission and state, and
-raises AssessmentError with a message for a person. History is recorded by django-simple-history
-on every saved row, with the reason where the workflow asks for one.
+Each function takes the acting user, runs in one transaction, asks inspections.lifecycle.authorise
+(who may, and whether the inspection's stage allows it, on the locked inspection row), checks the
+assessment's state and the version the person's page showed, and raises AssessmentError (a
+Refused) with a message for a person. History is recorded by django-simple-history on every saved
+row, with the reason where the workflow asks for one.
 """
 
 from __future__ import annotations
@@ -11,20 +13,32 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from cases.models import Answer, Assessment, Case, ReviewComment
 from inspections.applicability import NA
+from inspections.errors import NotAllowed, Refused, StaleVersion
+from inspections.history import save_recorded
 from inspections.input_rules import NOTE_MAX, REASON_MAX, shown, text_problem, visible
+from inspections.lifecycle import authorise, begin_fieldwork, needs_exclusive_lock
 from inspections.models import Membership
+from inspections.policy import ASSESSORS, Action, may_assess_case
 from inspections.structure import FrameworkStructure, structure_for
 
 State = Assessment.State
 EDITABLE = {State.NOT_STARTED, State.IN_PROGRESS, State.RETURNED}
 
 
-class AssessmentError(Exception):
+class AssessmentError(Refused):
     """A refused operation, with a message for a person."""
+
+
+class NotApplicable(AssessmentError):
+    """The question does not apply to the case (given its details and earlier answers)."""
+
+
+class StaleAssessment(StaleVersion, AssessmentError):
+    """The assessment changed since the page the action came from was loaded."""
 
 
 @dataclass
@@ -38,6 +52,10 @@ class AnswerConflict(AssessmentError):
     their_name: str
     version: int
 
+    def __post_init__(self) -> None:
+        Exception.__init__(self, str(self))
+        self.field = self.question
+
     def __str__(self) -> str:
         return (
             f"{self.their_name} changed the answer to {self.question} to ‘{self.their_label}’ while you were "
@@ -45,14 +63,39 @@ class AnswerConflict(AssessmentError):
         )
 
 
-def _is_lead(user, case: Case) -> bool:
-    if user.is_staff or user.is_superuser:
-        return True
-    return Membership.objects.filter(inspection_id=case.inspection_id, user=user, role=Membership.Role.LEAD).exists()
+def _authorise_case(user, case: Case, action: Action, refusal: str):
+    """Who and when (the inspection locked for share), then, for answering, whose case it is."""
+    try:
+        access, inspection = authorise(user, case.inspection, action, exclusive=needs_exclusive_lock(case.inspection))
+    except NotAllowed:
+        raise NotAllowed(refusal) from None
+    case.inspection = inspection
+    if action == Action.ASSESS and not may_assess_case(user, case, access):
+        raise NotAllowed(refusal)
+    return access
 
 
-def _may_edit(user, case: Case) -> bool:
-    return case.assessor_id == user.pk or _is_lead(user, case)
+def _check_version(assessment: Assessment, expected: int, action: str) -> None:
+    """Refuse a transition based on a page that showed an older version, saying what changed since."""
+    if assessment.version == expected:
+        return
+    since = (
+        Assessment.history.filter(id=assessment.pk, version__gt=expected)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    events = [
+        f"{record.history_change_reason or State(record.state).label} "
+        f"({_name(record.history_user) if record.history_user else 'by an import or script'}, "
+        f"{dateformat.format(timezone.localtime(record.history_date), 'H:i, j F')})"
+        for record in since
+    ]
+    raise StaleAssessment(
+        f"The assessment changed after you loaded the page, so it was not {action}. Since then: "
+        + ("; ".join(events) if events else f"it is now {assessment.get_state_display().lower()}")
+        + ". Check it again before deciding.",
+        field="version",
+    )
 
 
 def _locked_assessment(case: Case) -> Assessment:
@@ -67,9 +110,7 @@ def _locked_assessment(case: Case) -> Assessment:
 def _set_state(assessment: Assessment, user, state: str, reason: str = "") -> None:
     assessment.state = state
     assessment.version = F("version") + 1
-    assessment._history_user = user
-    assessment._change_reason = reason or f"{State(state).label}"
-    assessment.save()
+    save_recorded(assessment, user=user, reason=reason or f"{State(state).label}")
     assessment.refresh_from_db(fields=["version"])
 
 
@@ -93,13 +134,15 @@ def save_answer(
     question_code: str,
     value: str,
     note: str,
-    base_version: int | None,
+    base_version: int,
 ) -> Answer:
     """Save one answer (and its evidence note).
 
-    base_version is the answer's version the person's page showed (0 for never saved); None
-    skips the check (imports). A stale version raises AnswerConflict and writes nothing.
+    base_version is the answer's version the person's page showed (0 for never saved); a stale
+    version raises AnswerConflict and writes nothing. There is no "skip the check" value.
     """
+    if not isinstance(base_version, int) or isinstance(base_version, bool):
+        raise AssessmentError("The page did not say which version of the answer it showed.", field=question_code)
     structure = structure_for(case.inspection.framework)
     question = structure.questions.get(question_code)
     if question is None:
@@ -108,8 +151,9 @@ def save_answer(
     if problem:
         raise AssessmentError(problem)
     with transaction.atomic():
-        if not _may_edit(user, case):
-            raise AssessmentError("Only the person the case is allocated to, or the lead inspector, can answer.")
+        _authorise_case(
+            user, case, Action.ASSESS, "Only the person the case is allocated to, or the lead inspector, can answer."
+        )
         assessment = _locked_assessment(case)
         if assessment.state not in EDITABLE:
             raise AssessmentError(
@@ -120,13 +164,13 @@ def save_answer(
         by_id = structure.code_by_id
         answers = {by_id[qid]: v for qid, v in assessment.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, answers):
-            raise AssessmentError(f"{question_code} does not apply to this case, given its details and answers")
+            raise NotApplicable(f"{question_code} does not apply to this case, given its details and answers")
         # The assessment row is locked above, so two first answers to a question cannot race.
         question_id = structure.question_ids[question_code]
         answer = Answer.objects.filter(assessment=assessment, question_id=question_id).first() or Answer(
             assessment=assessment, question_id=question_id
         )
-        if base_version is not None and answer.version != base_version:
+        if answer.version != base_version:
             raise AnswerConflict(
                 question=question_code,
                 their_value=answer.value,
@@ -143,8 +187,8 @@ def save_answer(
         answer.note = note
         answer.version += 1
         answer.updated_by = user
-        answer._history_user = user
-        answer.save()
+        save_recorded(answer, user=user)
+        begin_fieldwork(case.inspection, user=user, reason="Fieldwork started: first answer saved")
         if assessment.state == State.NOT_STARTED:
             _set_state(assessment, user, State.IN_PROGRESS, "First answer given")
     return answer
@@ -171,13 +215,13 @@ def missing_answers(structure: FrameworkStructure, case: Case, answers: dict[str
     ]
 
 
-def submit_assessment(*, user, case: Case) -> Assessment:
+def submit_assessment(*, user, case: Case, expected_version: int) -> Assessment:
     """Submit for review: every applicable question answered; the rest are recorded as N/A."""
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
-        if not _may_edit(user, case):
-            raise AssessmentError("Only the person the case is allocated to can submit it.")
+        _authorise_case(user, case, Action.ASSESS, "Only the person the case is allocated to can submit it.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "submitted")
         _require_state(assessment, {State.IN_PROGRESS, State.RETURNED}, "submitted")
         stored = {a.question.code: a for a in assessment.answers.select_related("question")}
         values = {code: answer.value for code, answer in stored.items()}
@@ -191,9 +235,16 @@ def submit_assessment(*, user, case: Case) -> Assessment:
         _record_not_applicable(structure, case, assessment, stored, user)
         assessment.submitted_at = timezone.now()
         assessment.submitted_by = user
-        ReviewComment.objects.filter(assessment=assessment, resolved=False).update(resolved=True)
+        _resolve_comments(assessment, user)
         _set_state(assessment, user, State.SUBMITTED, "Submitted for review")
     return assessment
+
+
+def _resolve_comments(assessment: Assessment, user) -> None:
+    """The open review comments are answered by the resubmission: each saved, so history shows it."""
+    for comment in ReviewComment.objects.filter(assessment=assessment, resolved=False):
+        comment.resolved = True
+        save_recorded(comment, user=user, reason="Resolved: the assessment was resubmitted", update_fields=["resolved"])
 
 
 def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer], user) -> None:
@@ -210,29 +261,27 @@ def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer
         answer.value, answer.sufficient = NA, None
         answer.version += 1
         answer.updated_by = user
-        answer._history_user = user
-        answer._change_reason = "Does not apply to this case"
-        answer.save()
+        save_recorded(answer, user=user, reason="Does not apply to this case")
 
 
-def _check_reason(reason: str, what: str = "The reason") -> None:
+def _check_reason(reason: str, what: str = "The reason", field: str = "reason") -> None:
     problem = text_problem(reason, max_length=REASON_MAX, what=what)
     if problem:
-        raise AssessmentError(problem)
+        raise AssessmentError(problem, field=field)
 
 
-def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]) -> Assessment:
+def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str], expected_version: int) -> Assessment:
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Give a reason for returning the assessment.")
+        raise AssessmentError("Give a reason for returning the assessment.", field="reason")
     _check_reason(reason)
     for code, text in comments.items():
-        _check_reason(text, f"The comment on {shown(code)}")
+        _check_reason(text, f"The comment on {shown(code)}", field=f"comment-{code}")
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can return an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can return an assessment.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "returned")
         _require_state(assessment, {State.SUBMITTED}, "returned")
         review_round = (
             assessment.review_comments.order_by("-review_round").values_list("review_round", flat=True).first() or 0
@@ -241,7 +290,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
             if not text.strip():
                 continue
             if code not in structure.questions:
-                raise AssessmentError(f"{shown(code)} is not a question of this framework")
+                raise AssessmentError(f"{shown(code)} is not a question of this framework", field=f"comment-{code}")
             comment = ReviewComment(
                 assessment=assessment,
                 question_id=structure.question_ids[code],
@@ -249,8 +298,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
                 created_by=user,
                 review_round=review_round,
             )
-            comment._history_user = user
-            comment.save()
+            save_recorded(comment, user=user)
         assessment.return_reason = reason
         assessment.reviewed_at = timezone.now()
         assessment.reviewed_by = user
@@ -258,11 +306,11 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
     return assessment
 
 
-def approve_assessment(*, user, case: Case) -> Assessment:
+def approve_assessment(*, user, case: Case, expected_version: int) -> Assessment:
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can approve an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can approve an assessment.")
         assessment = _locked_assessment(case)
+        _check_version(assessment, expected_version, "approved")
         _require_state(assessment, {State.SUBMITTED}, "approved")
         assessment.reviewed_at = timezone.now()
         assessment.reviewed_by = user
@@ -270,17 +318,17 @@ def approve_assessment(*, user, case: Case) -> Assessment:
     return assessment
 
 
-def reopen_assessment(*, user, case: Case, reason: str) -> Assessment:
-    """An approved (or submitted) assessment goes back to the assessor; a reason is required."""
+def reopen_assessment(*, user, case: Case, reason: str, expected_version: int) -> Assessment:
+    """An approved assessment goes back to the assessor; a reason is required."""
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Give a reason for reopening the assessment.")
+        raise AssessmentError("Give a reason for reopening the assessment.", field="reason")
     _check_reason(reason)
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can reopen an assessment.")
+        _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can reopen an assessment.")
         assessment = _locked_assessment(case)
-        _require_state(assessment, {State.APPROVED, State.SUBMITTED}, "reopened")
+        _check_version(assessment, expected_version, "reopened")
+        _require_state(assessment, {State.APPROVED}, "reopened")
         assessment.return_reason = reason
         _set_state(assessment, user, State.RETURNED, f"Reopened: {reason}")
     return assessment
@@ -295,20 +343,20 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
         raise AssessmentError("Cases from different inspections cannot be allocated together.")
     case = cases[0]
     with transaction.atomic():
-        if not _is_lead(user, case):
-            raise AssessmentError("Only the lead inspector can allocate cases.")
+        authorise(user, case.inspection, Action.ALLOCATE)
         if (
             assessor is not None
             and not Membership.objects.filter(
-                inspection_id=case.inspection_id,
-                user=assessor,
-                role__in=[Membership.Role.INSPECTOR, Membership.Role.LOCAL_ASSESSOR, Membership.Role.LEAD],
+                inspection_id=case.inspection_id, user=assessor, role__in=ASSESSORS
             ).exists()
         ):
             raise AssessmentError(f"{_name(assessor)} is not an inspector or local assessor on this inspection.")
         # of=self: PostgreSQL cannot lock the nullable side of the join to the assessment.
-        locked = Case.objects.select_for_update(of=("self",)).filter(pk__in=[c.pk for c in cases])
-        locked = list(locked.select_related("assessment"))
+        locked = list(
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=[c.pk for c in cases])
+            .select_related("assessment")
+        )
         changed = 0
         for item in locked:
             if item.assessor_id == (assessor.pk if assessor else None):
@@ -317,8 +365,11 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
             if state == State.APPROVED:
                 raise AssessmentError(f"{item.case_ref} is approved; reopen it before reallocating.")
             item.assessor = assessor
-            item._history_user = user
-            item._change_reason = reason or (f"Allocated to {_name(assessor)}" if assessor else "Allocation removed")
-            item.save(update_fields=["assessor"])
+            save_recorded(
+                item,
+                user=user,
+                reason=reason or (f"Allocated to {_name(assessor)}" if assessor else "Allocation removed"),
+                update_fields=["assessor"],
+            )
             changed += 1
     return changed

@@ -5,6 +5,7 @@ zero-set-up demo. With DEBUG off (the default) a real SECRET_KEY is required (co
 to serve with the development key) and the security settings at the end expect HTTPS.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,11 +37,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "axes",
-    "accounts",
     "inspections",
     "cases",
     "scoring",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "inspections.context_processors.roles",
             ],
         },
     },
@@ -200,3 +202,83 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Django admin may not restore an old version of a record: changes go through the workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# ---------------------------------------------------------------------------------------------
+# Programme figures, the read-only HTTP API and organisation sign-in (OpenID Connect).
+# Kept together here so this block can be read (and merged) on its own.
+INSTALLED_APPS += [
+    "rest_framework",
+    "drf_spectacular",
+    "programme",
+    "api",
+    "accounts",
+]
+
+_api_rate = env_str("API_RATE_LIMIT", "120/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", _api_rate):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must look like 120/minute (or per second, hour, day): {_api_rate!r}")
+
+# The API authenticates by token only (no session cookie, so no CSRF question) and renders JSON only.
+# API_RATE_LIMIT: requests per token user, e.g. "120/minute" (counted per server process).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": _api_rate},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Case assessment API",
+    "DESCRIPTION": "Read-only figures of inspections and programmes. Authenticate with an API token: "
+    "`Authorization: Bearer TOKEN`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Organisation sign-in (OpenID Connect, mozilla-django-oidc): on when OIDC_CLIENT_ID is set, and then
+# every OIDC_* endpoint below is required. Local accounts (username and password) keep working.
+OIDC_ENABLED = bool(env_str("OIDC_CLIENT_ID"))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", True)
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?failed=organisation"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_CLIENT_SECRET",
+            "OIDC_ISSUER",
+            "OIDC_AUTHORIZATION_ENDPOINT",
+            "OIDC_TOKEN_ENDPOINT",
+            "OIDC_USERINFO_ENDPOINT",
+            "OIDC_JWKS_ENDPOINT",
+        )
+        if not env_str(name)
+    ]
+    if _missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"OIDC_CLIENT_ID is set, so these are required too: {', '.join(_missing)}")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.oidc.OrganisationBackend"]  # axes first

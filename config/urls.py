@@ -12,13 +12,16 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("accounts.urls")),
+    path("", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
     path("inspections/<slug:slug>/", include("scoring.urls")),
     path("inspections/<slug:slug>/report/", include("reports.urls")),
     path("inspections/<slug:slug>/report/", include("reports.urls_publishing")),
     path("django-admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.urls_tokens")),
+    path("", include("programme.urls")),
 ]
 
 handler400 = "config.error_pages.bad_request"

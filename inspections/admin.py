@@ -33,8 +33,10 @@ class InspectionAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # The framework of an existing inspection never changes: its answers belong to it.
-        return ["framework", "case_data_purged_at"] if obj else ["case_data_purged_at"]
+        # The stage changes only through the lifecycle (finalise, publish, revise buttons and commands);
+        # the framework of an existing inspection never changes: its answers belong to it; a purge is
+        # recorded by purge_case_data only.
+        return ["status", "framework", "case_data_purged_at"] if obj else ["status", "case_data_purged_at"]
 
 
 @admin.register(Membership)
@@ -44,8 +46,9 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Frameworks come from data files through load_frameworks, never from forms."""
+class ReadOnlyMixin:
+    """Django admin may show these rows but never change them: frameworks come from data files through
+    load_frameworks; the case sample changes through the workflow, which checks who and when."""
 
     def has_add_permission(self, request):
         return False
@@ -67,6 +70,10 @@ class SectionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Framework)

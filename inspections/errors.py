@@ -35,3 +35,26 @@ class StaleVersion(Refused):
 
 class MissingVersion(StaleVersion):
     """The form did not say which version it was based on (missing or malformed)."""
+
+
+def posted_version(data, key: str = "version") -> int:
+    """The record version a form says it was based on; missing or malformed is refused."""
+    raw = data.get(key, "")
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else ""
+    raw = str(raw).strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise MissingVersion(
+            "The form did not say which version of the record it was based on. Reload the page and try again.",
+            field=key,
+        )
+    return int(raw)
+
+
+def http_status(error: Refused) -> int:
+    """The status of a page that shows a refusal: 403 who, 409 a stale page, 400 anything else."""
+    if isinstance(error, NotAllowed):
+        return 403
+    if isinstance(error, StaleVersion) and not isinstance(error, MissingVersion):
+        return 409
+    return 400

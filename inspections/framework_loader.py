@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from inspections.framework_schema import validate_definition
+from inspections.framework_versions import previous_version_problems
 from inspections.models import (
     AnswerOption,
     AnswerScale,
@@ -132,11 +133,31 @@ def parse_files(paths: list[Path]) -> list[ParsedFramework]:
     return parsed
 
 
+def _previous_version_problems(parsed: list[ParsedFramework]) -> list[str]:
+    """A `previous_version` must be loaded (or in the same batch) and hold what `replaces` names."""
+    batch = {item.key: item.definition for item in parsed}
+    problems = []
+    for item in parsed:
+        previous_version = item.definition.get("previous_version")
+        if previous_version is None:
+            continue
+        key = (item.definition["code"], previous_version)
+        previous = batch.get(key)
+        if previous is None:
+            previous = (
+                Framework.objects.filter(code=key[0], version=key[1]).values_list("definition", flat=True).first()
+            )
+        problems += [
+            f"{display_path(item.path)}: {problem}" for problem in previous_version_problems(item.definition, previous)
+        ]
+    return problems
+
+
 def load_framework_files(paths: list[Path]) -> list[tuple[Framework, str]]:
     """Load the files; returns each framework with "loaded" or "unchanged"."""
     parsed = parse_files(paths)
     results: list[tuple[Framework, str]] = []
-    problems: list[str] = []
+    problems: list[str] = _previous_version_problems(parsed)
     with transaction.atomic():
         for item in parsed:
             code, version = item.key

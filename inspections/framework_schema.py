@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from inspections.framework_versions import replacement_problems
+
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FRAMEWORK_CODE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 ITEM_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
@@ -34,6 +36,7 @@ TOP_KEYS = {
     "judgement_scales",
     "comment_scale",
     "sample",
+    "previous_version",
 }
 TOP_REQUIRED = {
     "code",
@@ -62,6 +65,7 @@ CRITERION_KEYS = {
     "report_order",
     "evidence_prompts",
     "questions",
+    "replaces",
 }
 QUESTION_KEYS = {
     "code",
@@ -75,6 +79,7 @@ QUESTION_KEYS = {
     "applies_when",
     "also_in",
     "reference",
+    "replaces",
 }
 RULE_KEYS = {
     "summary_weight",
@@ -185,7 +190,11 @@ def validate_definition(raw: Any) -> tuple[dict, list[str]]:
     if raw.get("comment_scale") is not None:
         definition["comment_scale"] = _comment_scale(problems, raw["comment_scale"])
     definition["sample"] = _sample(problems, raw.get("sample"), attributes)
+    if raw.get("previous_version") is not None:
+        definition["previous_version"] = str(raw["previous_version"])
     _check_rules_against_content(problems, definition)
+    for where, message in replacement_problems(definition):
+        problems.add(where, message)
     return definition, problems.items
 
 
@@ -354,6 +363,8 @@ def _sections(problems, value, attributes, scales, headlines) -> list[dict]:
                 problems.add(f"{cwhere}.report_order", f"must be a whole number from 1, not {_kind(order)}")
             elif order is not None:
                 criterion["report_order"] = order
+            if citem.get("replaces") is not None:
+                criterion["replaces"] = citem["replaces"]
             if citem.get("evidence_prompts"):
                 prompts = problems.listing(f"{cwhere}.evidence_prompts", citem["evidence_prompts"])
                 criterion["evidence_prompts"] = [str(p) for p in prompts]
@@ -463,6 +474,8 @@ def _question(problems, where, item, section_code, attributes, scales, headline_
         question["also_in"] = also_in
     if item.get("reference"):
         question["reference"] = str(item["reference"])
+    if item.get("replaces") is not None:
+        question["replaces"] = item["replaces"]
     question["_section"] = section_code
     return question
 

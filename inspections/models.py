@@ -211,11 +211,14 @@ class Question(models.Model):
 
 class Inspection(models.Model):
     class Status(models.TextChoices):
+        """The lifecycle (inspections.lifecycle decides what each stage allows)."""
+
         SETUP = "setup", "Setting up"
         FIELDWORK = "fieldwork", "Fieldwork"
-        REVIEW = "review", "Reviewing scores"
         FINALISED = "finalised", "Scores finalised"
         PUBLISHED = "published", "Published"
+        REVISION = "revision", "Revision open"
+        REVISION_RESCORING = "revision_rescoring", "Revision open, scores reopened"
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="inspections")
     # PROTECT: an inspection freezes its framework version for good.
@@ -224,7 +227,8 @@ class Inspection(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     fieldwork_start = models.DateField(null=True, blank=True)
     fieldwork_end = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SETUP)
+    # Changed only through inspections.lifecycle.move_to, never by a form.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETUP)
     created_at = models.DateTimeField(auto_now_add=True)
     # Retention: after this date `purge_case_data` removes the case-level personal data (references,
     # notes, attributes and their history), keeping the published report and the figures.
@@ -239,6 +243,7 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-fieldwork_start", "title"]
+        permissions = [("administer", "Administer every inspection: teams, publishing, revisions")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(fieldwork_end__isnull=True)
@@ -250,6 +255,15 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The stage changes only through inspections.lifecycle.move_to: no form, admin page or
+        # script can set it directly (an admin once published a report from draft scores that way).
+        if self.pk and not getattr(self, "_lifecycle_move", False):
+            stored = Inspection.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored is not None and stored != self.status:
+                raise ValueError("An inspection's stage changes only through its lifecycle (inspections.lifecycle)")
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from inspections.errors import NotAllowed
@@ -91,10 +91,29 @@ REFUSALS: dict[Action, str] = {
 
 
 def is_admin(user) -> bool:
-    """The site-wide admin role (never implied by is_staff). None is the command-line operator."""
+    """The site-wide admin role (never implied by is_staff). None is the command-line operator.
+
+    Held by superusers and by whoever has the `administer` permission, directly or through a group:
+    one query, remembered on the user object (a request's user is loaded afresh for each request).
+    """
     if user is None:
         return True
-    return bool(user.is_authenticated and user.is_active and user.has_perm(ADMIN_PERMISSION))
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_site_admin", None)
+    if cached is None:
+        from django.contrib.auth.models import Permission
+
+        app_label, codename = ADMIN_PERMISSION.split(".")
+        cached = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._is_site_admin = cached
+    return cached
 
 
 def roles_for(user, inspection: Inspection) -> frozenset[str]:
@@ -199,6 +218,53 @@ def may_assess_case(user, case, access: Access) -> bool:
         and access.role in ASSESSORS
         and access.may(Action.ASSESS)
     )
+
+
+# ------------------------------------------------------------------------------------ programmes
+# A programme is every inspection of one framework (by code, across its versions), compared.
+#
+# Who sees it: admins, and the people "of the programme": anyone whose role on at least one
+# inspection of the framework lets them see its scores (its leads and observers, by RULES).
+# What they see: published inspections (their reports are public documents), and, when asked for,
+# the unpublished ones whose scores they may already see in the browser (admins: all). Only leads
+# and admins are offered the unpublished ones on the programme page.
+
+
+def _roles_that_may(action: Action) -> set[str]:
+    return {role for role in Role.values if allowed(action, frozenset({role}))}
+
+
+def _member_of_programme(user, framework_code: str, action: Action) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, inspection__framework__code=framework_code, role__in=_roles_that_may(action)
+    ).exists()
+
+
+def may_see_programme(user, framework_code: str) -> bool:
+    """Admins, and the leads and observers of at least one inspection of the framework."""
+    return is_admin(user) or _member_of_programme(user, framework_code, Action.SEE_SCORES)
+
+
+def may_include_unpublished(user, framework_code: str) -> bool:
+    """Admins and leads of the programme may add finalised, not yet published inspections."""
+    return is_admin(user) or _member_of_programme(user, framework_code, Action.REVIEW)
+
+
+def programme_inspections(user, framework_code: str, *, include_unpublished: bool) -> QuerySet[Inspection]:
+    """The inspections of the framework whose figures the person may see in the programme (before
+    any filter on finalised scores); none for someone not of the programme."""
+    inspections = Inspection.objects.filter(framework__code=framework_code)
+    if not may_see_programme(user, framework_code):
+        return inspections.none()
+    published = Q(published_reports__isnull=False)
+    if not include_unpublished:
+        return inspections.filter(published).distinct()
+    if is_admin(user):
+        return inspections
+    own = Q(memberships__user=user, memberships__role__in=_roles_that_may(Action.SEE_SCORES))
+    return inspections.filter(published | own).distinct()
 
 
 def sees_case_ref(user, case, access: Access) -> bool:

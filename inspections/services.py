@@ -7,10 +7,14 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from inspections.errors import Refused
+from inspections.history import save_recorded
+from inspections.lifecycle import authorise
 from inspections.models import Area, Framework, Inspection, Membership
+from inspections.policy import Action
 
 
-class InspectionError(Exception):
+class InspectionError(Refused):
     """A refused operation, with a message for a person."""
 
 
@@ -73,3 +77,19 @@ def _free_area_slug(name: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def add_member(*, user, inspection: Inspection, member, role: str) -> Membership:
+    """Put `member` on the inspection's team with `role` (changing the role of a current member)."""
+    if role not in Membership.Role.values:
+        raise InspectionError(f"'{role}' is not a role; use one of {', '.join(Membership.Role.values)}", field="role")
+    with transaction.atomic():
+        authorise(user, inspection, Action.CHANGE_TEAM)
+        membership = Membership.objects.filter(inspection=inspection, user=member).first()
+        if membership is not None and membership.role == role:
+            return membership
+        membership = membership or Membership(inspection=inspection, user=member)
+        membership.role = role
+        reason = f"Added to the team as {Membership.Role(role).label}" + (" (command line)" if user is None else "")
+        save_recorded(membership, user=user, reason=reason)
+    return membership

@@ -5,7 +5,6 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from inspections.access import get_inspection_for_user, is_admin, visible_inspections
 from inspections.describe import (
     describe_applies_to,
     describe_applies_when,
@@ -14,6 +13,7 @@ from inspections.describe import (
     value_text,
 )
 from inspections.models import Criterion, Framework, Membership, Question
+from inspections.policy import Action, access_for, is_admin, visible_inspections
 
 
 @login_required
@@ -32,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    inspection, role = get_inspection_for_user(request.user, slug)
+    access = access_for(request.user, slug)
+    inspection, role = access.inspection, access.role
     members = inspection.memberships.select_related("user").order_by("role", "user__last_name", "user__username")
     return render(
         request,
@@ -42,8 +43,9 @@ def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "role": Membership.Role(role).label if role else None,
             "members": members,
             "case_count": inspection.cases.count(),
-            "is_lead": is_admin(request.user) or role == Membership.Role.LEAD,
-            "sees_all_cases": is_admin(request.user) or role in {Membership.Role.LEAD, Membership.Role.OBSERVER},
+            "access": access,
+            "is_lead": access.is_lead,
+            "sees_all_cases": access.may(Action.SEE_ALL_CASES),
         },
     )
 

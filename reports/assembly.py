@@ -109,6 +109,12 @@ def _framework_outline(definition: dict, code: str, version: str, generation: st
     }
 
 
+def narrative_of(inspection: Inspection) -> dict[str, Any]:
+    """The report's written parts as they are now (what a publisher checks has not changed)."""
+    content = ReportContent.objects.filter(inspection=inspection).first() or ReportContent(inspection=inspection)
+    return _narrative(inspection, content)
+
+
 def _narrative(inspection: Inspection, content: ReportContent) -> dict[str, Any]:
     return {
         "foreword": content.foreword,

@@ -118,15 +118,46 @@ class ReportRender(models.Model):
         return f"Render of {self.inspection} ({self.get_status_display()})"
 
 
+class ReportRevision(models.Model):
+    """A revision of a published report: opened with a reason, closed by publishing the next version."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="report_revisions")
+    # The version this revision will publish (the published one it revises is number - 1).
+    number = models.PositiveIntegerField()
+    reason = models.TextField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    scores_reopened = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "number"], name="report_revision_unique")]
+
+    def __str__(self) -> str:
+        return f"Revision to version {self.number} of {self.inspection}"
+
+
 class PublishedReport(models.Model):
-    """A published version: the snapshot of everything in it and the PDF bytes, never changed."""
+    """A published version: the snapshot of everything in it and the PDF bytes, never changed.
+
+    The snapshot is stored as its canonical JSON text (sorted keys, no spaces, UTF-8), so its
+    SHA-256 can be recomputed exactly; `sha256` is the PDF's (what `sha256sum` prints for a
+    downloaded copy) and `snapshot_sha256` the snapshot's. Every read checks both
+    (reports.publishing.verify) and refuses on a mismatch.
+    """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="published_reports")
     version = models.PositiveIntegerField()
     published_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null when published from the command line (an operator with a shell on the server).
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.TextField(blank=True, help_text="Why a new version was published (required for a revision).")
-    snapshot = models.JSONField()
+    revision = models.OneToOneField(
+        ReportRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="published"
+    )
+    snapshot_json = models.TextField()
+    snapshot_sha256 = models.CharField(max_length=64)
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
 

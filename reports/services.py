@@ -14,26 +14,21 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
-from inspections.access import is_admin
-from inspections.models import Inspection, Membership
+from inspections.errors import Refused
+from inspections.history import delete_recorded, save_recorded
+from inspections.lifecycle import authorise
+from inspections.models import Inspection
+from inspections.policy import Action
 from reports.markup import placeholder_errors
 from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
 
 TEXT_FIELDS = {"foreword", "next_steps", "acknowledgements"}
 JSON_FIELDS = {"summaries", "service_users", "framework_parts", "contextual"}
 CONTENT_FIELDS = TEXT_FIELDS | JSON_FIELDS | {"further_inspection"}
-FROZEN_MESSAGE = (
-    "The report has been published, so its content is frozen. To correct it, an admin first starts a revision "
-    "of the report (a new version, with a reason); the published version stays exactly as it was."
-)
 
 
-class ReportError(Exception):
+class ReportError(Refused):
     """A refused change, with a message for a person; `field` names the input at fault, if one is."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class StaleContent(ReportError):
@@ -135,19 +130,13 @@ def _clean(text: str) -> str:
 
 
 def _lock_for_change(user, inspection: Inspection) -> Inspection:
-    """Check the user leads the inspection, lock it and check the report is not published.
+    """Check the user may change the report now, and lock the inspection for the transaction.
 
-    The row lock serialises report edits with publishing, so a change cannot slip into a report
-    that is being frozen, and two first saves cannot both create the report content.
+    The lock serialises report edits with publishing, so a change cannot slip into a report that is
+    being frozen (the stage is read from the locked row), and two first saves cannot both create
+    the report content.
     """
-    if (
-        not is_admin(user)
-        and not Membership.objects.filter(inspection=inspection, user=user, role=Membership.Role.LEAD).exists()
-    ):
-        raise ReportError("Only the lead inspector can change the report.")
-    locked = Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
-    if locked.status == Inspection.Status.PUBLISHED:
-        raise ReportError(FROZEN_MESSAGE)
+    _access, locked = authorise(user, inspection, Action.EDIT_REPORT, exclusive=True)
     return locked
 
 
@@ -159,7 +148,7 @@ def save_content(*, user, inspection: Inspection, fields: dict, base_version: in
     unknown = set(fields) - CONTENT_FIELDS
     if unknown:
         raise ReportError(f"The report has no part called {', '.join(sorted(unknown))}.")
-    values = {}
+    values: dict[str, object] = {}
     for field, value in fields.items():
         if field in TEXT_FIELDS:
             values[field] = _clean(value)
@@ -182,9 +171,7 @@ def save_content(*, user, inspection: Inspection, fields: dict, base_version: in
             setattr(content, field, value)
         content.version += 1
         content.updated_by = user
-        content._history_user = user
-        content._change_reason = f"Changed {', '.join(sorted(values))}"
-        content.save()
+        save_recorded(content, user=user, reason=f"Changed {', '.join(sorted(values))}")
     return content
 
 
@@ -216,7 +203,7 @@ def save_criterion_narrative(
     for field, items in lists.items():
         if items is not None and not all(isinstance(item, str) for item in items):
             raise ReportError("Write one item per line.", field=field)
-    cleaned = {
+    cleaned: dict[str, object] = {
         field: [_clean(item) for item in items if _clean(item)] for field, items in lists.items() if items is not None
     }
     if commentary is not None:
@@ -235,9 +222,7 @@ def save_criterion_narrative(
         for field, value in cleaned.items():
             setattr(narrative, field, value)
         narrative.updated_by = user
-        narrative._history_user = user
-        narrative._change_reason = f"Narrative of {code} saved"
-        narrative.save()
+        save_recorded(narrative, user=user, reason=f"Narrative of {code} saved")
     return narrative
 
 
@@ -259,9 +244,7 @@ def _renumber(items: list, attribute: str, user, reason: str) -> None:
         model.objects.filter(pk=item.pk).update(**{attribute: park + offset})  # a step between two states
     for number, item in moving:
         setattr(item, attribute, number)
-        item._history_user = user
-        item._change_reason = reason
-        item.save(update_fields=[attribute])
+        save_recorded(item, user=user, reason=reason, update_fields=[attribute])
 
 
 def _check_criteria(inspection: Inspection, codes: list[str], field: str) -> None:
@@ -294,9 +277,7 @@ def add_recommendation(*, user, inspection: Inspection, text: str, criteria: lis
         _check_criteria(inspection, criteria, "criteria")
         last = inspection.recommendations.aggregate(last=Max("number"))["last"] or 0
         recommendation = Recommendation(inspection=inspection, number=last + 1, text=text, criteria=criteria)
-        recommendation._history_user = user
-        recommendation._change_reason = f"Recommendation {recommendation.number} added"
-        recommendation.save()
+        save_recorded(recommendation, user=user, reason=f"Recommendation {recommendation.number} added")
     return recommendation
 
 
@@ -316,9 +297,9 @@ def update_recommendation(
         if current is None:
             raise ReportError("This recommendation has been deleted.")
         current.text, current.criteria = text, criteria
-        current._history_user = user
-        current._change_reason = f"Recommendation {current.number} changed"
-        current.save(update_fields=["text", "criteria"])
+        save_recorded(
+            current, user=user, reason=f"Recommendation {current.number} changed", update_fields=["text", "criteria"]
+        )
         _renumber(_move(items, current, number), "number", user, f"Renumbered: recommendation moved to {number}")
     return current
 
@@ -326,13 +307,12 @@ def update_recommendation(
 def delete_recommendation(*, user, recommendation: Recommendation) -> None:
     with transaction.atomic():
         inspection = _lock_for_change(user, recommendation.inspection)
-        recommendation = Recommendation.objects.filter(pk=recommendation.pk).first()
-        if recommendation is None:
+        current = Recommendation.objects.filter(pk=recommendation.pk).first()
+        if current is None:
             return  # already deleted by someone else: the outcome wanted
-        recommendation._history_user = user
-        recommendation._change_reason = f"Recommendation {recommendation.number} deleted"
+        recommendation = current
         number = recommendation.number
-        recommendation.delete()
+        delete_recorded(recommendation, user=user, reason=f"Recommendation {recommendation.number} deleted")
         remaining = list(inspection.recommendations.order_by("number"))
         _renumber(remaining, "number", user, f"Renumbered after recommendation {number} was deleted")
 
@@ -357,9 +337,7 @@ def add_good_practice(*, user, inspection: Inspection, title: str, criterion: st
         _check_good_practice(inspection, title, criterion, text)
         last = inspection.good_practice.aggregate(last=Max("position"))["last"] or 0
         example = GoodPractice(inspection=inspection, position=last + 1, title=title, criterion=criterion, text=text)
-        example._history_user = user
-        example._change_reason = f"Good practice example {example.position} added"
-        example.save()
+        save_recorded(example, user=user, reason=f"Good practice example {example.position} added")
     return example
 
 
@@ -375,9 +353,12 @@ def update_good_practice(
         if current is None:
             raise ReportError("This example has been deleted.")
         current.title, current.criterion, current.text = title, criterion, text
-        current._history_user = user
-        current._change_reason = f"Good practice example {current.position} changed"
-        current.save(update_fields=["title", "criterion", "text"])
+        save_recorded(
+            current,
+            user=user,
+            reason=f"Good practice example {current.position} changed",
+            update_fields=["title", "criterion", "text"],
+        )
         try:
             _renumber(_move(items, current, position), "position", user, f"Example moved to {position}")
         except ReportError as error:
@@ -391,9 +372,7 @@ def delete_good_practice(*, user, good_practice: GoodPractice) -> None:
         example = GoodPractice.objects.filter(pk=good_practice.pk).first()
         if example is None:
             return
-        example._history_user = user
-        example._change_reason = f"Good practice example {example.position} deleted"
         position = example.position
-        example.delete()
+        delete_recorded(example, user=user, reason=f"Good practice example {example.position} deleted")
         remaining = list(inspection.good_practice.order_by("position", "pk"))
         _renumber(remaining, "position", user, f"Renumbered after example {position} was deleted")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pdf/render/", views.render_request, name="render_report"),
     path("pdf/<int:render_id>/download/", views.render_download, name="render_download"),
     path("publish/", views.publish, name="publish_report"),
+    path("revise/", views.revise, name="start_revision"),
     path("published/<int:version>/", views.published_download, name="published_download"),
     path("exports/answers/", views.export_answers, name="export_answers"),
     path("exports/scores/", views.export_scores_file, name="export_scores_file"),

@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cases.access import InspectionAccess, inspection_access
+from inspections.errors import Refused
+from inspections.lifecycle import refusal, stage_allows
 from inspections.models import Inspection
+from inspections.policy import Access, Action, access_for
 from reports import services
 from reports.forms import (
     CriterionNarrativeForm,
@@ -28,8 +30,6 @@ from reports.forms import (
 )
 from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
 from reports.services import (
-    FROZEN_MESSAGE,
-    ReportError,
     StaleContent,
     StaleNarrative,
     add_good_practice,
@@ -48,9 +48,9 @@ from reports.services import (
 STATUS_LABELS = {"completed": "Completed", "in_progress": "In progress", "not_started": "Not started"}
 
 
-def _lead_access(user, slug: str) -> InspectionAccess:
-    access = inspection_access(user, slug)
-    access.require_lead()
+def _lead_access(user, slug: str) -> Access:
+    access = access_for(user, slug)
+    access.require(Action.EDIT_REPORT)
     return access
 
 
@@ -60,8 +60,9 @@ def _content(inspection: Inspection) -> ReportContent | None:
 
 def _page(request, template: str, inspection: Inspection, context: dict, status: int = 200) -> HttpResponse:
     """Render a report-content page with what every one of them shows."""
-    frozen = inspection.status == Inspection.Status.PUBLISHED
-    context = {"inspection": inspection, "frozen": frozen, "frozen_message": FROZEN_MESSAGE, **context}
+    frozen = not stage_allows(inspection, Action.EDIT_REPORT)
+    message = refusal(Action.EDIT_REPORT, inspection.status) if frozen else ""
+    context = {"inspection": inspection, "frozen": frozen, "frozen_message": message, **context}
     context.setdefault("placeholders", placeholder_help(inspection))
     return render(request, template, context, status=status)
 
@@ -70,7 +71,7 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
-def _add_service_error(form, error: ReportError) -> None:
+def _add_service_error(form, error: Refused) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
@@ -78,7 +79,7 @@ def _saved_or_none(request, form, save, success, *target) -> HttpResponse | None
     """Run a list item's save; on success say so and go to `target`, else put the error on the form."""
     try:
         result = save()
-    except ReportError as error:
+    except Refused as error:
         _add_service_error(form, error)
         return None
     messages.success(request, success(result) if callable(success) else success)
@@ -242,7 +243,7 @@ def edit_part(request: HttpRequest, slug: str, part: str) -> HttpResponse:
             form = PartForm(data, part=found, content=error.content, known=placeholder_codes(inspection))
             theirs = {field.name: _their_text(field, error.content) for field in found.fields}
             their_name = person_name(error.content.updated_by)
-        except ReportError as error:
+        except Refused as error:
             _add_service_error(form, error)
         else:
             messages.success(request, f"{found.title} saved.")
@@ -304,7 +305,7 @@ def edit_criterion_narrative(request: HttpRequest, slug: str, code: str) -> Http
             data["base"] = narrative_token(error.narrative)
             form = CriterionNarrativeForm(data, inputs=inputs, narrative=error.narrative, known=known)
             theirs = {name: form.fields[name].prepare_value(getattr(error.narrative, name)) for name, _, _ in inputs}
-        except ReportError as error:
+        except Refused as error:
             _add_service_error(form, error)
         else:
             messages.success(request, f"Narrative of {code} saved.")
@@ -408,7 +409,7 @@ def delete_recommendation(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     recommendation = get_object_or_404(Recommendation, pk=pk, inspection=inspection)
     try:
         services.delete_recommendation(user=request.user, recommendation=recommendation)
-    except ReportError as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Recommendation {recommendation.number} deleted. The others were renumbered.")
@@ -504,7 +505,7 @@ def delete_good_practice(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     example = get_object_or_404(GoodPractice, pk=pk, inspection=inspection)
     try:
         services.delete_good_practice(user=request.user, good_practice=example)
-    except ReportError as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Example ‘{example.title}’ deleted.")

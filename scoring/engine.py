@@ -246,7 +246,9 @@ def criterion_score(
         return summary
     if summary is None:
         return individual_mean
-    return (1 - summary_weight) * individual_mean + summary_weight * summary
+    weighted = (1 - summary_weight) * individual_mean + summary_weight * summary
+    # A weighted mean lies between its parts; float rounding can put it a hair outside (100.00000000000001).
+    return min(max(weighted, min(individual_mean, summary)), max(individual_mean, summary))
 
 
 def published_percentage(score: float | None) -> int | None:

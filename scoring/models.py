@@ -56,7 +56,8 @@ class ScoreSnapshot(models.Model):
     number = models.PositiveIntegerField()
     data = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null when stored from the command line (publishing a revision as the operator).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     override_reason = models.TextField(
         blank=True, help_text="Why scores were finalised before every case was approved."
     )

@@ -6,11 +6,16 @@ scores are finalised, everything reads the stored snapshot instead of recomputin
 
 from __future__ import annotations
 
+import copy
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from inspections.models import Inspection
-from scoring.engine import InspectionScores, score_inspection
+from scoring.engine import InspectionScores, ScoringFramework, score_inspection
 from scoring.models import Judgement, ScoreSnapshot
 from scoring.rules import scoring_framework
 from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, programme_tallies, question_tallies
@@ -19,9 +24,23 @@ Kind = Judgement.Kind
 
 
 def compute_scores(inspection: Inspection, *, final: bool = False) -> InspectionScores:
-    definition = inspection.framework.definition
     tallies = question_tallies(inspection, FINAL_STATES if final else DRAFT_STATES)
-    return score_inspection(scoring_framework(definition), tallies)
+    return score_inspection(_rules_of(inspection.framework), tallies)
+
+
+# The engine's rules per framework version, built once per process: a definition with the same
+# primary key and content hash is the same definition (a reloaded file gets a new hash).
+_rules_cache: dict[tuple[int, str], ScoringFramework] = {}
+
+
+def _rules_of(framework) -> ScoringFramework:
+    key = (framework.pk, framework.content_hash)
+    rules = _rules_cache.get(key)
+    if rules is None:
+        if len(_rules_cache) >= 64:
+            _rules_cache.clear()
+        rules = _rules_cache[key] = scoring_framework(framework.definition)
+    return rules
 
 
 def score_programme(inspection_ids, *, final: bool = False):
@@ -60,18 +79,6 @@ def headline_judgement_kind(definition: dict) -> str | None:
     return Kind.COMMENT if comment and "headlines" in comment["applies_to"] else None
 
 
-def judgement_kind_for(definition: dict, target: str, code: str) -> str | None:
-    """What a lead records on this criterion or headline (None: nothing, in this framework)."""
-    if target == Judgement.Target.HEADLINE:
-        return headline_judgement_kind(definition) if any(h["code"] == code for h in definition["headlines"]) else None
-    criterion = next((c for s in definition["sections"] for c in s["criteria"] if c["code"] == code), None)
-    if criterion is None:
-        return None
-    if criterion["kind"] == "leadership":
-        return Kind.GRADE if definition["judgement_scales"]["leadership"] else None
-    return criterion_judgement_kind(definition)
-
-
 def judgement_options(definition: dict, kind: str, target: str) -> list[dict]:
     if kind == Kind.COMMENT:
         return definition["comment_scale"]["options"]
@@ -86,8 +93,44 @@ def judgements_by_target(inspection: Inspection) -> dict[tuple[str, str, str], J
     }
 
 
+# A snapshot is current until it is reopened: "finalised" means having one.
+CURRENT = Q(reopened_at__isnull=True)
+
+
 def current_snapshot(inspection: Inspection) -> ScoreSnapshot | None:
-    return inspection.score_snapshots.filter(reopened_at__isnull=True).order_by("-number").first()
+    return inspection.score_snapshots.filter(CURRENT).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    """Names one finalised snapshot for good: with its creation time a key cannot come back to
+    mean another snapshot, even on a database that reuses ids."""
+
+    pk: int
+    number: int
+    created_at: datetime.datetime
+
+
+def current_snapshots(inspection_ids: Iterable[int]) -> dict[int, SnapshotKey]:
+    """{inspection id: its current snapshot} for every inspection among these that has one:
+    `current_snapshot` for many inspections in one small query (no snapshot data)."""
+    rows = (
+        ScoreSnapshot.objects.filter(CURRENT, inspection_id__in=list(inspection_ids))
+        .order_by("inspection_id", "-number")
+        .values_list("inspection_id", "pk", "number", "created_at")
+    )
+    snapshots: dict[int, SnapshotKey] = {}
+    for inspection_id, pk, number, created_at in rows:
+        snapshots.setdefault(inspection_id, SnapshotKey(pk, number, created_at))
+    return snapshots
+
+
+def snapshot_criteria(snapshot_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """{snapshot id: the criteria of its stored export_scores document} (scores and question
+    tallies), reading only that part of each snapshot. Snapshots never change, so callers may
+    keep what this returns for as long as they like."""
+    rows = ScoreSnapshot.objects.filter(pk__in=list(snapshot_ids)).values_list("pk", "data__document__criteria")
+    return {pk: criteria or [] for pk, criteria in rows}
 
 
 @dataclass
@@ -100,14 +143,29 @@ class ScoreDocument:
 
 def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str, Any]:
     """The document of the interface contract (`export_scores`), with the judgements beside the scores."""
+    document = apply_judgements(inspection, scores.as_dict())
+    counts = assessment_counts(inspection)
+    return {
+        "inspection": inspection.slug,
+        "framework": inspection.framework.code,
+        "framework_version": inspection.framework.version,
+        **document,
+        "cases": {
+            state: counts.get(state, 0) for state in ("approved", "submitted", "returned", "in_progress", "not_started")
+        },
+    }
+
+
+def apply_judgements(inspection: Inspection, document: dict[str, Any]) -> dict[str, Any]:
+    """The score document with the inspection's current judgements and grades beside the figures."""
     definition = inspection.framework.definition
     judgements = judgements_by_target(inspection)
     criterion_kind = criterion_judgement_kind(definition)
     headline_kind = headline_judgement_kind(definition)
-    document = scores.as_dict()
     for criterion in document["criteria"]:
         judgement = judgements.get((Judgement.Target.CRITERION, criterion["code"], criterion_kind or ""))
         criterion["judgement"] = judgement.value if judgement else criterion["suggested_judgement"]
+        criterion.pop("judgement_reason", None)
         if judgement and judgement.reason:
             criterion["judgement_reason"] = judgement.reason
     for headline in document["headlines"]:
@@ -125,22 +183,20 @@ def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str
         for criterion in section["criteria"]
         if criterion["kind"] == "leadership" and definition["judgement_scales"]["leadership"]
     ]
-    counts = assessment_counts(inspection)
-    return {
-        "inspection": inspection.slug,
-        "framework": inspection.framework.code,
-        "framework_version": inspection.framework.version,
-        **document,
-        "cases": {
-            state: counts.get(state, 0) for state in ("approved", "submitted", "returned", "in_progress", "not_started")
-        },
-    }
+    return document
 
 
 def score_document(inspection: Inspection) -> ScoreDocument:
-    """The inspection's current scores: the finalised snapshot if there is one, else the draft."""
+    """The inspection's current scores: the finalised snapshot if there is one, else the draft.
+
+    While a revision is open the figures stay the snapshot's and the judgements are the current
+    ones (a revision reopens judgements, not figures); publishing the revision freezes them again.
+    """
     snapshot = current_snapshot(inspection)
     if snapshot:
-        return ScoreDocument({**snapshot.data["document"], "finalised": True, "snapshot": snapshot.number}, final=True)
+        document = copy.deepcopy(snapshot.data["document"])
+        if inspection.status == Inspection.Status.REVISION:
+            document = apply_judgements(inspection, document)
+        return ScoreDocument({**document, "finalised": True, "snapshot": snapshot.number}, final=True)
     document = build_document(inspection, compute_scores(inspection))
     return ScoreDocument({**document, "finalised": False}, final=False)

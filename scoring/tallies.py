@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q, QuerySet
 
 from cases.models import Answer, Assessment
@@ -32,11 +34,33 @@ def _tally_rows(answers: QuerySet, *keys: str) -> QuerySet:
     )
 
 
+_INSPECTION = -7_001_000_001  # stands for the inspection id in the compiled query below
+
+
+@lru_cache(maxsize=16)
+def _inspection_tally_sql(alias: str, states: tuple[str, ...]) -> tuple[str, tuple]:
+    """The SQL of `question_tallies`, compiled by the ORM once per process (database, states).
+
+    Compiling the queryset (joins, filters, aggregates) costs ~1.5 ms of Python per call: a sixth
+    of the aggregate itself on 200 cases. The query is the same for every inspection but for its
+    id, so it is compiled once with a stand-in id, which each call replaces."""
+    answers = Answer.objects.using(alias).filter(
+        assessment__case__inspection_id=_INSPECTION, assessment__state__in=states
+    )
+    sql, params = _tally_rows(answers, "question_id").order_by().query.sql_with_params()
+    if list(params).count(_INSPECTION) != 1:
+        raise AssertionError("the compiled tally query must take the inspection id exactly once")
+    return sql, tuple(params)
+
+
 def question_tallies(inspection: Inspection, states=DRAFT_STATES) -> dict[str, Tally]:
     """Sufficient and relevant counts per question code over the assessments in `states`."""
-    code_of = {pk: code for code, pk in structure_for(inspection.framework).question_ids.items()}
-    answers = Answer.objects.filter(assessment__case__inspection=inspection, assessment__state__in=states)
-    rows = _tally_rows(answers, "question_id").order_by()
+    code_of = structure_for(inspection.framework).code_by_id
+    alias = router.db_for_read(Answer, instance=inspection)
+    sql, params = _inspection_tally_sql(alias, tuple(states))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [inspection.pk if value == _INSPECTION else value for value in params])
+        rows = cursor.fetchall()
     return {code_of[question]: Tally(sufficient, relevant) for question, sufficient, relevant in rows}
 
 
@@ -55,7 +79,7 @@ def programme_tallies(
     )
     # Inside a transaction the cursor is declared WITHOUT HOLD: rows are computed as they are fetched.
     with transaction.atomic():
-        rows = query.iterator(chunk_size=chunk_size)
+        rows: Any = query.iterator(chunk_size=chunk_size)  # a generator: close() ends the server-side cursor
         try:
             for inspection_id, group in itertools.groupby(rows, key=itemgetter(0)):
                 yield inspection_id, {code_of[question]: Tally(s, r) for _, question, s, r in group}

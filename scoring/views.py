@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access import InspectionAccess, as_policy_access, inspection_access
 from cases.models import Answer
 from cases.pseudonyms import label_cases
-from inspections.models import Membership
+from inspections.errors import Refused, http_status
+from inspections.lifecycle import refusal, stage_allows
+from inspections.policy import Access, Action, access_for
+from inspections.seen import seen_token
 from scoring.charts import bar_chart
 from scoring.models import Judgement
 from scoring.scores import (
@@ -23,17 +24,16 @@ from scoring.scores import (
     judgement_options,
     judgements_by_target,
 )
-from scoring.services import ScoringError, finalise_scores, record_judgement, reopen_scores
+from scoring.services import finalise_scores, finalise_summary, record_judgement, reopen_scores
 from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts
 
 Target = Judgement.Target
 
 
-def _scores_access(user, slug: str) -> InspectionAccess:
+def _scores_access(user, slug: str) -> Access:
     """Leads, observers and admins read the scores; assessors do not (403)."""
-    access = inspection_access(user, slug)
-    if not (access.is_lead or access.role == Membership.Role.OBSERVER):
-        raise PermissionDenied("Only the lead inspector can see the draft scores.")
+    access = access_for(user, slug)
+    access.require(Action.SEE_SCORES)
     return access
 
 
@@ -43,7 +43,10 @@ def _basis(request) -> bool:
 
 @login_required
 def scores(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _scores_access(request.user, slug)
+    return _scores_page(request, _scores_access(request.user, slug))
+
+
+def _scores_page(request, access: Access, *, errors: dict | None = None, posted: dict | None = None, status=200):
     inspection = access.inspection
     definition = inspection.framework.definition
     final = _basis(request)
@@ -113,7 +116,15 @@ def scores(request: HttpRequest, slug: str) -> HttpResponse:
             "outstanding": sum(n for state, n in counts.items() if state != "approved"),
             "snapshot": current_snapshot(inspection),
             "snapshots": inspection.score_snapshots.select_related("created_by", "reopened_by"),
+            "may_finalise": access.may(Action.FINALISE) and stage_allows(inspection, Action.FINALISE),
+            "may_reopen": access.may(Action.REOPEN_SCORES) and stage_allows(inspection, Action.REOPEN_SCORES),
+            "may_judge": access.may(Action.JUDGE) and stage_allows(inspection, Action.JUDGE),
+            "judge_refusal": "" if stage_allows(inspection, Action.JUDGE) else refusal(Action.JUDGE, inspection.status),
+            "seen": seen_token(finalise_summary(inspection)) if access.may(Action.FINALISE) else "",
+            "errors": errors or {},
+            "posted": posted or {},
         },
+        status=status,
     )
 
 
@@ -129,7 +140,7 @@ def criterion_scores(request: HttpRequest, slug: str, code: str) -> HttpResponse
     return _criterion_page(request, access, code, errors={}, posted=None)
 
 
-def _criterion_page(request, access: InspectionAccess, code: str, *, errors: dict, posted: dict | None, status=200):
+def _criterion_page(request, access: Access, code: str, *, errors: dict, posted: dict | None, status=200):
     inspection = access.inspection
     definition = inspection.framework.definition
     criterion = next((c for s in definition["sections"] for c in s["criteria"] if c["code"] == code), None)
@@ -170,7 +181,10 @@ def _criterion_page(request, access: InspectionAccess, code: str, *, errors: dic
             "initial": initial,
             "errors": errors,
             "final": final,
-            "locked": inspection.status in {"finalised", "published"},
+            "locked": not stage_allows(inspection, Action.JUDGE),
+            "locked_message": ""
+            if stage_allows(inspection, Action.JUDGE)
+            else refusal(Action.JUDGE, inspection.status),
         },
         status=status,
     )
@@ -198,7 +212,7 @@ def question_cases(request: HttpRequest, slug: str, code: str, question: str) ->
     labels = {o.code: o.label for o in question_obj.scale.options.all()}
     answers = list(answers)
     # Pseudonymised viewers see pseudonyms, no notes and no links, in the pseudonyms' order.
-    label_cases([answer.assessment.case for answer in answers], request.user, as_policy_access(request.user, access))
+    label_cases([answer.assessment.case for answer in answers], request.user, access)
     rows = sorted(
         ({"answer": a, "case": a.assessment.case, "label": labels.get(a.value, "Not applicable")} for a in answers),
         key=lambda row: (not row["case"].shows_ref, row["case"].label),
@@ -221,8 +235,8 @@ def question_cases(request: HttpRequest, slug: str, code: str, question: str) ->
 @login_required
 @require_POST
 def save_judgement(request: HttpRequest, slug: str, target: str, code: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.JUDGE)
     if target not in Target.values:
         raise Http404("No such target")
     posted = {
@@ -241,12 +255,13 @@ def save_judgement(request: HttpRequest, slug: str, target: str, code: str) -> H
             linked_criteria=posted["criteria"].replace(",", " ").split(),
             linked_case_refs=posted["cases"].replace(",", " ").split(),
         )
-    except ScoringError as error:
+    except Refused as error:
+        field = error.field if error.field in posted else "value"
         if target == Target.HEADLINE:
-            messages.error(request, f"{code}: {error}")
-            return redirect("scores", slug)
-        errors = {error.field if error.field in posted else "value": str(error)}
-        return _criterion_page(request, access, code, errors=errors, posted=posted, status=400)
+            return _scores_page(
+                request, access, errors={f"headline-{code}": f"{code}: {error}"}, posted=posted, status=400
+            )
+        return _criterion_page(request, access, code, errors={field: str(error)}, posted=posted, status=400)
     messages.success(request, f"Judgement on {code} saved.")
     return redirect("scores", slug) if target == Target.HEADLINE else redirect("criterion_scores", slug, code)
 
@@ -254,28 +269,44 @@ def save_judgement(request: HttpRequest, slug: str, target: str, code: str) -> H
 @login_required
 @require_POST
 def finalise(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.FINALISE)
+    posted = {"override_reason": request.POST.get("override_reason", "").strip()}
     try:
         snapshot = finalise_scores(
-            user=request.user, inspection=access.inspection, override_reason=request.POST.get("override_reason", "")
+            user=request.user,
+            inspection=access.inspection,
+            seen=request.POST.get("seen"),
+            override_reason=posted["override_reason"],
         )
-    except ScoringError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Scores finalised (snapshot {snapshot.number}). The report will use these figures.")
+    except Refused as error:
+        key = "override-reason" if error.field == "override_reason" else "finalise"
+        return _scores_page(request, access, errors={key: str(error)}, posted=posted, status=http_status(error))
+    messages.success(request, f"Scores finalised (snapshot {snapshot.number}). The report will use these figures.")
     return redirect("scores", slug)
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.REOPEN_SCORES)
+    posted = {"reason": request.POST.get("reason", "").strip()}
     try:
-        reopen_scores(user=request.user, inspection=access.inspection, reason=request.POST.get("reason", ""))
-    except ScoringError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Scores reopened. The finalised snapshot is kept in the record.")
+        reopen_scores(
+            user=request.user,
+            inspection=access.inspection,
+            reason=posted["reason"],
+            snapshot_number=_int_or_none(request.POST.get("snapshot")),
+        )
+    except Refused as error:
+        return _scores_page(
+            request, access, errors={"reopen-reason": str(error)}, posted=posted, status=http_status(error)
+        )
+    messages.success(request, "Scores reopened. The finalised snapshot is kept in the record.")
     return redirect("scores", slug)
+
+
+def _int_or_none(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

@@ -14,8 +14,10 @@ pg_up
 trap pg_down EXIT
 
 export DJANGO_SETTINGS_MODULE=config.settings_test
-log "checking code style and migrations"
+log "checking code style, types and migrations"
 "$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check . >/dev/null || { log "code is not formatted: run ruff format"; exit 1; }
+"$VENV/bin/mypy" >/dev/null || { "$VENV/bin/mypy"; exit 1; }
 "$VENV/bin/python" manage.py makemigrations --check --dry-run >/dev/null ||
   { log "models changed without a migration: run manage.py makemigrations"; exit 1; }
 

@@ -14,6 +14,17 @@ def make_user(username: str, **extra):
     return user
 
 
+def make_admin(username: str = "admin", **extra):
+    """A user holding the site-wide admin role (the Administrators group), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    from inspections.policy import ADMIN_GROUP
+
+    user = make_user(username, is_staff=True, **extra)
+    user.groups.add(Group.objects.get_or_create(name=ADMIN_GROUP)[0])
+    return user
+
+
 def make_inspection(slug: str = "testshire-2007", framework: str = "omi-2006", area: str = "Testshire", **extra):
     return create_inspection(framework_code=framework, area_name=area, slug=slug, **extra)
 
@@ -32,7 +43,9 @@ def answer_all(case, user, values: dict[str, str] | None = None):
 
     defaults = {"1.1.01": "yes", "1.1.02": "yes", "1.1.03": "correct", "1.1.S": "yes"}
     for code, value in {**defaults, **(values or {})}.items():
-        save_answer(user=user, case=case, question_code=code, value=value, note="", base_version=None)
+        save_answer(
+            user=user, case=case, question_code=code, value=value, note="", base_version=answer_version(case, code)
+        )
 
 
 def make_assessed_cases(inspection, count: int, state: str = "approved", values=None, prefix: str = "S"):
@@ -66,3 +79,42 @@ def make_assessed_cases(inspection, count: int, state: str = "approved", values=
             )
     Answer.objects.bulk_create(answers)
     return cases
+
+
+def version_of(case) -> int:
+    """The case's assessment version as a page showing it now would carry (0 before it exists)."""
+    from cases.models import Assessment
+
+    return Assessment.objects.filter(case=case).values_list("version", flat=True).first() or 0
+
+
+def answer_version(case, code: str) -> int:
+    """An answer's version as a page showing it now would carry (0 when never saved)."""
+    from cases.models import Answer
+
+    return (
+        Answer.objects.filter(assessment__case=case, question__code=code).values_list("version", flat=True).first() or 0
+    )
+
+
+def seen_scores(inspection) -> str:
+    """The token a scores page loaded now would carry in its finalise form."""
+    from inspections.seen import seen_token
+    from scoring.services import finalise_summary
+
+    return seen_token(finalise_summary(inspection))
+
+
+def seen_report(inspection) -> str:
+    """The token a report page loaded now would carry in its publish form."""
+    from inspections.seen import seen_token
+    from reports.publishing import publish_summary
+
+    return seen_token(publish_summary(inspection))
+
+
+def current_snapshot_number(inspection) -> int | None:
+    from scoring.scores import current_snapshot
+
+    snapshot = current_snapshot(inspection)
+    return snapshot.number if snapshot else None

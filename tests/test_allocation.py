@@ -137,7 +137,7 @@ def test_query_count_does_not_grow_with_cases(
         if number % 3 == 0:
             Assessment.objects.create(case=case, state=Assessment.State.IN_PROGRESS)
     client.force_login(lead)
-    # Session, user, inspection, role, team, cases, key attributes, workload aggregate.
-    with django_assert_max_num_queries(8):
+    # Session, user, admin role, inspection, role, team, cases, key attributes, workload aggregate.
+    with django_assert_max_num_queries(9):
         response = client.get(url(inspection))
     assert len(case_refs(response.content.decode())) == count

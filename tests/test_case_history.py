@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cases.services import allocate, return_assessment, save_answer, submit_assessment
 from inspections.models import Membership
-from tests.factories import add_member, make_case, make_user
+from tests.factories import add_member, make_case, make_user, version_of
 
 
 def url(inspection, case_ref: str = "C001"):
@@ -72,9 +72,15 @@ def test_allocation_and_answer_changes_old_to_new(client, inspection, lead, ian,
 def test_review_changes(client, inspection, lead, ian, allocated_case):
     case = allocated_case
     for code, value in {"1.1.01": "no", "1.1.03": "correct", "1.1.S": "yes"}.items():
-        save_answer(user=ian, case=case, question_code=code, value=value, note="", base_version=None)
-    submit_assessment(user=ian, case=case)
-    return_assessment(user=lead, case=case, reason="Check 1.1.03", comments={"1.1.03": "Was RoSH really low?"})
+        save_answer(user=ian, case=case, question_code=code, value=value, note="", base_version=0)
+    submit_assessment(user=ian, case=case, expected_version=version_of(case))
+    return_assessment(
+        user=lead,
+        case=case,
+        reason="Check 1.1.03",
+        comments={"1.1.03": "Was RoSH really low?"},
+        expected_version=version_of(case),
+    )
     client.force_login(ian)
     rows = changes(client.get(url(inspection)).content.decode())
     assert rows[0] == ("lead", "Assessment state", "Submitted → changed to Returned", "Returned: Check 1.1.03")
@@ -160,13 +166,13 @@ def test_query_count_does_not_grow_with_changes(
             question_code="1.1.01",
             value=["yes", "no"][number % 2],
             note=f"{number}",
-            base_version=None,
+            base_version=number,
         )
         allocate(user=lead, cases=[case], assessor=[local_assessor, ian][number % 2])
     client.force_login(lead)
-    # Session, user, inspection, role, case, attributes, names, one query per history table, and the
-    # access log's one INSERT.
-    with django_assert_max_num_queries(12):
+    # Session, user, admin role, inspection, role, case, attributes, names, one query per history table,
+    # and the access log's one INSERT.
+    with django_assert_max_num_queries(13):
         response = client.get(url(inspection))
     assert response.status_code == 200
     assert len(history_rows(response.content.decode())) > 3 * edits

@@ -137,8 +137,8 @@ def test_query_count_does_not_grow_with_cases(
         if number % 3 == 0:
             save_answer(user=inspector, case=case, question_code="1.1.01", value="yes", note="", base_version=0)
     client.force_login(lead if persona == "lead" else inspector)
-    # Session, user, inspection, role, (team for the filter), cases with counts, key attributes, and the
-    # access log's one INSERT.
-    with django_assert_max_num_queries(8):
+    # Session, user, admin role, inspection, role, (team for the filter), cases with counts, key attributes,
+    # and the access log's one INSERT.
+    with django_assert_max_num_queries(9):
         response = client.get(url(inspection))
     assert len(listed(response.content.decode())) == count

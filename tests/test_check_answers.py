@@ -9,7 +9,7 @@ def url(case):
 
 
 def test_lists_answers_with_change_links_and_missing(client, case, inspector):
-    save_answer(user=inspector, case=case, question_code="1.1.01", value="yes", note="On file", base_version=None)
+    save_answer(user=inspector, case=case, question_code="1.1.01", value="yes", note="On file", base_version=0)
     client.force_login(inspector)
     content = client.get(url(case)).content.decode()
     assert "Check your answers before submitting" in content

@@ -141,7 +141,7 @@ def test_403_shows_the_refusal_and_what_to_do(client, inspection, inspector):
     content = response.content.decode()
     assert response.status_code == 403
     assert "govuk-header" in content and "You cannot do this" in content
-    assert "Only the lead inspector can do this." in content
+    assert "Only the lead inspector can change the case sample." in content
     assert "ask the lead inspector of the inspection or an administrator" in content
 
 
@@ -191,4 +191,4 @@ def test_observer_refusal_message_reaches_the_page(client, inspection):
     observer = add_member(inspection, make_user("observer"), Membership.Role.OBSERVER).user
     client.force_login(observer)
     response = client.get(reverse("allocation", args=[inspection.slug]))
-    assert response.status_code == 403 and "Only the lead inspector can do this." in response.content.decode()
+    assert response.status_code == 403 and "Only the lead inspector can allocate cases." in response.content.decode()

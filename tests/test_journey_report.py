@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from reports.models import PublishedReport
 from scoring.services import finalise_scores
-from tests.factories import PASSWORD, make_assessed_cases
+from tests.factories import PASSWORD, make_assessed_cases, seen_scores
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def test_write_preview_render_publish_download(page: Page, browser: Browser, liv
     assert_accessible(page)
 
     # Finalise the scores, then preview: the placeholder shows the same figure as the score table.
-    snapshot = finalise_scores(user=lead, inspection=inspection)
+    snapshot = finalise_scores(user=lead, inspection=inspection, seen=seen_scores(inspection))
     score = snapshot.data["document"]["criteria"][0]["display"]
     page.goto(f"{base}{report}preview/")
     expect(page.get_by_text(f"preparing for sentence scored {score}.")).to_be_visible()
@@ -78,7 +78,7 @@ def test_write_preview_render_publish_download(page: Page, browser: Browser, liv
     admin = browser.new_page()
     sign_in(admin, base, "admin", f"{report}pdf/")
     admin.get_by_role("button", name="Publish the report").click()
-    expect(admin.get_by_text("Version 1 published")).to_be_visible(timeout=30000)
+    expect(admin.locator(".govuk-notification-banner").get_by_text("Version 1 published")).to_be_visible(timeout=30000)
     assert_accessible(admin)
     published = PublishedReport.objects.get()
     expect(admin.get_by_text(published.sha256).first).to_be_visible()
@@ -86,3 +86,27 @@ def test_write_preview_render_publish_download(page: Page, browser: Browser, liv
         admin.get_by_role("link", name="Version 1 (PDF)").click()
     data = open(download.value.path(), "rb").read()
     assert hashlib.sha256(data).hexdigest() == published.sha256
+
+    # A revision: the admin opens it with a reason, the lead corrects the foreword, the admin publishes
+    # version 2; version 1 stays downloadable and the page shows what changed.
+    admin.get_by_label("Reason for the revision").fill("The foreword's figure needed its context")
+    admin.get_by_role("button", name="Start a revision").click()
+    expect(admin.get_by_text("Revision 2 is open")).to_be_visible()
+    assert_accessible(admin)
+    page.goto(f"{base}{report}parts/foreword/")
+    page.get_by_label("Foreword").fill(
+        "Work was sound overall: preparing for sentence scored {{score:1.1}} in 6 cases."
+    )
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    admin.reload()
+    admin.get_by_role("button", name="Publish version 2").click()
+    expect(admin.locator(".govuk-notification-banner").get_by_text("Version 2 published")).to_be_visible(timeout=30000)
+    admin.get_by_text("What changed from version 1").click()
+    expect(admin.locator("ins").filter(has_text="in 6 cases.")).to_be_visible()
+    assert_accessible(admin)
+    second = PublishedReport.objects.get(version=2)
+    assert second.sha256 != published.sha256 and second.reason == "The foreword's figure needed its context"
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Version 1 (PDF)").click()
+    assert hashlib.sha256(open(download.value.path(), "rb").read()).hexdigest() == published.sha256

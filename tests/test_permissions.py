@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.urls import get_resolver, reverse
 
+from api.tokens import create_token
 from inspections.models import Membership
 from reports.models import GoodPractice, PublishedReport, Recommendation, ReportRender
 from tests.factories import add_member, make_user
@@ -23,6 +24,12 @@ LEAD_PAGE = (SIGN_IN, 404, 403, 404, 403, 403, 200, 200)
 ANY_SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
 SCORES_PAGE = (SIGN_IN, 404, 403, 404, 403, 200, 200, 200)
 LEAD_ACTION = (SIGN_IN, 404, 403, 404, 403, 403, 302, 302)
+# A workflow action posted without the version its page showed: past the permission check, refused (400).
+LEAD_DECISION = (SIGN_IN, 404, 403, 404, 404, 404, 400, 400)
+INSPECTION_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)
+ADMIN_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 403, 400)
+ADMIN_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 403, 200)
+PROGRAMME_PAGE = (SIGN_IN, 404, 404, 404, 404, 200, 200, 200)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -44,16 +51,16 @@ MATRIX = {
     "check_answers": ("get", "case", None, CASE_PAGE),
     "submit_assessment": ("post", "case", {}, (SIGN_IN, 404, 400, 404, 404, 404, 400, 400)),
     "review_assessment": ("get", "case", None, (SIGN_IN, 404, 403, 404, 404, 404, 200, 200)),
-    "return_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 404, 302, 302)),
-    "approve_assessment": ("post", "case", {}, (SIGN_IN, 404, 403, 404, 404, 404, 302, 302)),
-    "reopen_assessment": ("post", "case", {"reason": "x"}, (SIGN_IN, 404, 403, 404, 404, 404, 302, 302)),
+    "return_assessment": ("post", "case", {"reason": "x"}, LEAD_DECISION),
+    "approve_assessment": ("post", "case", {}, LEAD_DECISION),
+    "reopen_assessment": ("post", "case", {"reason": "x"}, LEAD_DECISION),
     "case_history": ("get", "case", None, CASE_PAGE),
     "scores": ("get", "inspection", None, SCORES_PAGE),
     "criterion_scores": ("get", "inspection_criterion", None, SCORES_PAGE),
     "question_cases": ("get", "inspection_question", None, SCORES_PAGE),
     "save_judgement": ("post", "judgement", {"kind": "grade", "value": "well_met"}, LEAD_ACTION),
-    "finalise_scores": ("post", "inspection", {}, LEAD_ACTION),
-    "reopen_scores": ("post", "inspection", {"reason": "x"}, LEAD_ACTION),
+    "finalise_scores": ("post", "inspection", {}, INSPECTION_DECISION),
+    "reopen_scores": ("post", "inspection", {"reason": "x"}, INSPECTION_DECISION),
     "report_content": ("get", "inspection", None, LEAD_PAGE),
     "edit_report_part": ("get", "report_part", None, LEAD_PAGE),
     "edit_criterion_narrative": ("get", "inspection_criterion", None, LEAD_PAGE),
@@ -67,14 +74,40 @@ MATRIX = {
     "report_status": ("get", "inspection", None, SCORES_PAGE),
     "render_report": ("post", "inspection", {}, LEAD_ACTION),
     "render_download": ("get", "render", None, SCORES_PAGE),
-    # Admins publish (leads only where LEADS_MAY_PUBLISH is set); not finalised here, so refused with a message.
-    "publish_report": ("post", "inspection", {}, (SIGN_IN, 404, 403, 404, 403, 403, 403, 302)),
+    # Admins publish and revise (leads publish only where LEADS_MAY_PUBLISH is set); not finalised or
+    # published here, so refused with a message.
+    "publish_report": ("post", "inspection", {}, ADMIN_DECISION),
+    "start_revision": ("post", "inspection", {"reason": "x"}, ADMIN_DECISION),
     "published_download": ("get", "published", None, INSPECTION_PAGE),
     "export_answers": ("get", "inspection", None, SCORES_PAGE),
     "export_scores_file": ("get", "inspection", None, SCORES_PAGE),
+    # API tokens: everyone their own; admins everyone's. Someone else's token is not revealed (404).
+    "api_tokens": ("get", None, None, ANY_SIGNED_IN),
+    "create_own_api_token": ("post", None, {"name": "Warehouse"}, ANY_SIGNED_IN),
+    "revoke_api_token": ("post", "lead_token", {}, (SIGN_IN, 404, 404, 404, 404, 404, 302, 302)),
+    "all_api_tokens": ("get", None, None, ADMIN_PAGE),
+    "create_api_token_for_user": ("post", None, {"username": "lead", "name": "x"}, ADMIN_PAGE),
+    # A programme: its leads and observers (of any inspection of the framework) and admins.
+    "programme_list": ("get", None, None, ANY_SIGNED_IN),
+    "programme": ("get", "programme", None, PROGRAMME_PAGE),
+    "programme_export": ("get", "programme", None, PROGRAMME_PAGE),
+    "trends": ("get", "inspection", None, SCORES_PAGE),
+    # Organisation sign-in answers only when configured (tests/test_organisation_sign_in.py); here it is not.
+    "oidc_authentication_init": ("get", None, None, (404,) * 8),
+    "oidc_authentication_callback": ("get", None, None, (404,) * 8),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
+
+# The API, with a token of each role's user (anonymous: no token). 401 replaces the sign-in redirect.
+NO_TOKEN = 401
+API_MATRIX = {
+    "api_inspections": ("inspections_list", (NO_TOKEN, 200, 200, 200, 200, 200, 200, 200)),
+    "api_inspection_scores": ("inspection", (NO_TOKEN, 404, 403, 404, 403, 200, 200, 200)),
+    # Of the programme: its leads and observers, and admins; anyone else is told nothing exists.
+    "api_programme": ("programme", (NO_TOKEN, 404, 404, 404, 404, 200, 200, 200)),
+    "api_schema": ("schema", (NO_TOKEN, 200, 200, 200, 200, 200, 200, 200)),
+}
 
 
 def _args(kind, case):
@@ -103,6 +136,10 @@ def _args(kind, case):
         ],
         "render": lambda: [slug, _ready_render(inspection).pk],
         "published": lambda: [slug, _published(inspection).version],
+        "lead_token": lambda: [_lead_token(inspection).pk],
+        "inspections_list": lambda: [],
+        "programme": lambda: [inspection.framework.code],
+        "schema": lambda: [],
     }
     return makers[kind]()
 
@@ -114,13 +151,19 @@ def _ready_render(inspection):
     )
 
 
+def _lead_token(inspection):
+    lead = inspection.memberships.get(role=Membership.Role.LEAD).user
+    return create_token(user=lead, owner=lead, name="Lead's token")[0]
+
+
 def _published(inspection):
     pdf = b"%PDF-1.7 published"
     return PublishedReport.objects.create(
         inspection=inspection,
         version=1,
         published_by=inspection.memberships.get(role=Membership.Role.LEAD).user,
-        snapshot={},
+        snapshot_json="{}",
+        snapshot_sha256=hashlib.sha256(b"{}").hexdigest(),
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
@@ -156,13 +199,26 @@ def test_permission_matrix(client, people, case, name, role):
         assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", API_MATRIX)
+def test_api_permission_matrix(client, people, case, name, role):
+    kind, expected = API_MATRIX[name]
+    user = people[role]
+    headers = {}
+    if user is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {create_token(user=None, owner=user, name='matrix')[1]}"
+    response = client.get(reverse(name, args=_args(kind, case)), **headers)
+    want = expected[ROLES.index(role)]
+    assert response.status_code == want, f"{name} as {role}: {response.status_code}, expected {want}"
+
+
 def test_every_url_has_a_row():
     names = {
         pattern.name
         for pattern in _patterns(get_resolver().url_patterns)
         if pattern.name and not pattern.name.startswith(("admin", "django")) and "admin" not in str(pattern.pattern)
     }
-    assert names - set(MATRIX) - NOT_IN_MATRIX == set()
+    assert names - set(MATRIX) - set(API_MATRIX) - NOT_IN_MATRIX == set()
 
 
 def _patterns(patterns):

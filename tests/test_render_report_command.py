@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports.assembly import build_snapshot
 from reports.models import PublishedReport, ReportContent
-from reports.rendering import render_report_pdf
-from tests.factories import make_assessed_cases
+from reports.publishing import publish_report
+from scoring.services import finalise_scores
+from tests.factories import make_assessed_cases, seen_report, seen_scores
 from tests.test_report_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +37,9 @@ def test_renders_a_draft_with_the_mark_on_every_page(inspection, lead, tmp_path)
 
 
 def _publish(inspection, user) -> PublishedReport:
-    snapshot = build_snapshot(inspection)
-    pdf, _ = render_report_pdf(inspection, snapshot=snapshot)
-    return PublishedReport.objects.create(
-        inspection=inspection,
-        version=1,
-        published_by=user,
-        snapshot=snapshot,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-    )
+    """Finalised by the lead and published from the command line, as in the interface contract."""
+    finalise_scores(user=user, inspection=inspection, seen=seen_scores(inspection))
+    return publish_report(user=None, inspection=inspection, seen=seen_report(inspection))
 
 
 def test_a_published_report_renders_its_frozen_snapshot_without_the_draft_mark(inspection, lead, tmp_path):

@@ -227,7 +227,7 @@ def test_published_report_cannot_be_edited(client, inspection, lead):
     Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.PUBLISHED)
     client.force_login(lead)
     html = client.get(part_url(inspection, "foreword")).content.decode()
-    assert "content is frozen" in html and ">Save</button>" not in html
+    assert "The report is published" in html and ">Save</button>" not in html
     response = client.post(part_url(inspection, "foreword"), {"version": "0", "foreword": "x"})
     assert response.status_code == 400
     assert "revision" in response.content.decode()

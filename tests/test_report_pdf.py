@@ -18,8 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 from cases.models import Answer, Assessment, Case
+from demo.seed import demo_attributes
 from inspections.applicability import NA, question_applies
-from inspections.demo import demo_attributes
 from inspections.models import Membership
 from inspections.services import create_inspection
 from inspections.structure import structure_for

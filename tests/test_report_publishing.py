@@ -8,17 +8,19 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from inspections.errors import NotAllowed, WrongStage
 from inspections.models import Inspection
 from reports.models import PublishedReport, ReportRender
-from reports.publishing import PublishingError, publish_report, verified_pdf
+from reports.publishing import TamperedPublication, publish_report, start_revision, verified_pdf
+from reports.services import save_content
 from scoring.services import finalise_scores
-from tests.factories import make_assessed_cases
+from tests.factories import make_assessed_cases, seen_report, seen_scores
 
 
 @pytest.fixture
 def finalised(inspection, lead):
     make_assessed_cases(inspection, 4, values=lambda i: {"1.1.03": "too_high" if i == 0 else "correct"})
-    finalise_scores(user=lead, inspection=inspection)
+    finalise_scores(user=lead, inspection=inspection, seen=seen_scores(inspection))
     inspection.refresh_from_db()
     return inspection
 
@@ -49,19 +51,19 @@ def test_failed_render_shows_a_clear_message(client, finalised, lead, monkeypatc
 
 
 def test_publish_needs_finalised_scores_and_admin(inspection, lead, admin_user):
-    with pytest.raises(PublishingError, match="Only an administrator"):
-        publish_report(user=lead, inspection=inspection)
-    with pytest.raises(PublishingError, match="must be finalised"):
-        publish_report(user=admin_user, inspection=inspection)
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        publish_report(user=lead, inspection=inspection, seen=seen_report(inspection))
+    with pytest.raises(WrongStage, match="must be finalised"):
+        publish_report(user=admin_user, inspection=inspection, seen=seen_report(inspection))
 
 
 @override_settings(LEADS_MAY_PUBLISH=True)
 def test_lead_may_publish_when_allowed(finalised, lead):
-    assert publish_report(user=lead, inspection=finalised).version == 1
+    assert publish_report(user=lead, inspection=finalised, seen=seen_report(finalised)).version == 1
 
 
 def test_published_report_is_immutable_with_verified_hash(client, finalised, admin_user):
-    published = publish_report(user=admin_user, inspection=finalised)
+    published = publish_report(user=admin_user, inspection=finalised, seen=seen_report(finalised))
     assert published.sha256 == hashlib.sha256(bytes(published.pdf)).hexdigest()
     assert Inspection.objects.get().status == "published"
     published.reason = "changed"
@@ -69,19 +71,22 @@ def test_published_report_is_immutable_with_verified_hash(client, finalised, adm
         published.save()
     with pytest.raises(ValueError, match="cannot be deleted"):
         published.delete()
-    with pytest.raises(PublishingError, match="Give the reason for publishing a revision"):
-        publish_report(user=admin_user, inspection=finalised)
-    revision = publish_report(user=admin_user, inspection=finalised, reason="Typo in the foreword")
-    assert revision.version == 2
+    with pytest.raises(WrongStage, match="already published"):
+        publish_report(user=admin_user, inspection=finalised, seen=seen_report(finalised))
+    start_revision(user=admin_user, inspection=finalised, reason="Typo in the foreword", published_version=1)
+    save_content(user=admin_user, inspection=finalised, fields={"foreword": "Corrected."}, base_version=0)
+    revision = publish_report(user=admin_user, inspection=finalised, seen=seen_report(finalised))
+    assert revision.version == 2 and revision.reason == "Typo in the foreword"
+    assert revision.sha256 != published.sha256
     client.force_login(admin_user)
     response = client.get(reverse("published_download", args=[finalised.slug, 1]))
     assert response["X-Content-SHA256"] == published.sha256 and response.content == bytes(published.pdf)
 
 
 def test_tampered_pdf_is_refused_on_download(finalised, admin_user):
-    published = publish_report(user=admin_user, inspection=finalised)
+    published = publish_report(user=admin_user, inspection=finalised, seen=seen_report(finalised))
     PublishedReport.objects.filter(pk=published.pk).update(pdf=b"%PDF-tampered")
-    with pytest.raises(PublishingError, match="does not match its recorded SHA-256"):
+    with pytest.raises(TamperedPublication, match="stored PDF does not match the SHA-256"):
         verified_pdf(PublishedReport.objects.get(pk=published.pk))
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from inspections.models import Inspection, Membership
 from reports.models import Recommendation
 from reports.services import add_recommendation
-from tests.factories import add_member, make_inspection, make_user
+from tests.factories import add_member, make_admin, make_inspection, make_user
 
 
 def list_url(inspection):
@@ -95,7 +95,7 @@ def test_delete_refuses_get(client, inspection, lead, three):
 
 def test_another_inspections_recommendation_is_404(client, inspection, lead, mini_framework):
     other = make_inspection(slug="elsewhere-2007", framework="mini-test", area="Elsewhere")
-    admin = make_user("boss", is_staff=True)
+    admin = make_admin("boss")
     theirs = add_recommendation(user=admin, inspection=other, text="Theirs")
     client.force_login(lead)
     url = reverse("edit_recommendation", args=[inspection.slug, theirs.pk])
@@ -118,7 +118,7 @@ def test_published_report_is_frozen(client, inspection, lead, three):
     Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.PUBLISHED)
     client.force_login(lead)
     html = client.get(list_url(inspection)).content.decode()
-    assert "content is frozen" in html and "Add a recommendation" not in html
+    assert "The report is published" in html and "Add a recommendation" not in html
     response = client.post(delete_url(three[0]), follow=True)
     assert "frozen" in response.content.decode()
     assert Recommendation.objects.count() == 3

@@ -2,10 +2,12 @@
 
 import pytest
 
+from inspections.errors import NotAllowed, WrongStage
+from inspections.lifecycle import refusal
 from inspections.models import Inspection, Membership
+from inspections.policy import Action
 from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
 from reports.services import (
-    FROZEN_MESSAGE,
     ReportError,
     StaleContent,
     StaleNarrative,
@@ -92,18 +94,18 @@ def test_unknown_field_and_bad_values_are_refused(inspection, lead):
 @pytest.mark.parametrize("role", [Membership.Role.INSPECTOR, Membership.Role.LOCAL_ASSESSOR, Membership.Role.OBSERVER])
 def test_only_the_lead_or_an_admin_may_change_the_report(inspection, role):
     member = add_member(inspection, make_user(f"member-{role}"), role).user
-    with pytest.raises(ReportError, match="Only the lead inspector"):
+    with pytest.raises(NotAllowed, match="Only the lead inspector"):
         save_content(user=member, inspection=inspection, fields={"foreword": "x"}, base_version=0)
-    with pytest.raises(ReportError, match="Only the lead inspector"):
+    with pytest.raises(NotAllowed, match="Only the lead inspector"):
         add_recommendation(user=member, inspection=inspection, text="x")
-    with pytest.raises(ReportError, match="Only the lead inspector"):
+    with pytest.raises(NotAllowed, match="Only the lead inspector"):
         save_criterion_narrative(user=member, inspection=inspection, code="1.1", strengths=["x"])
 
 
 def test_a_lead_of_another_inspection_may_not(inspection, mini_framework):
     other = make_inspection(slug="elsewhere-2007", framework="mini-test", area="Elsewhere")
     other_lead = add_member(other, make_user("other_lead"), Membership.Role.LEAD).user
-    with pytest.raises(ReportError):
+    with pytest.raises(NotAllowed):
         save_content(user=other_lead, inspection=inspection, fields={"foreword": "x"}, base_version=0)
 
 
@@ -123,10 +125,10 @@ def test_a_published_report_is_frozen(inspection, lead, admin_user):
     ]
     for call in calls:
         for user in (lead, admin_user):
-            with pytest.raises(ReportError) as error:
+            with pytest.raises(WrongStage) as error:
                 call(user)
-            assert str(error.value) == FROZEN_MESSAGE
-    assert "revision" in FROZEN_MESSAGE
+            assert str(error.value) == refusal(Action.EDIT_REPORT, Inspection.Status.PUBLISHED)
+    assert "revision" in refusal(Action.EDIT_REPORT, Inspection.Status.PUBLISHED)
     assert Recommendation.objects.get().text == "Improve." and GoodPractice.objects.get().text == "Text"
 
 

@@ -5,13 +5,13 @@ from django.urls import reverse
 
 from cases.models import Assessment, ReviewComment
 from cases.services import approve_assessment, submit_assessment
-from tests.factories import answer_all
+from tests.factories import answer_all, version_of
 
 
 @pytest.fixture
 def submitted(case, inspector):
     answer_all(case, inspector)
-    submit_assessment(user=inspector, case=case)
+    submit_assessment(user=inspector, case=case, expected_version=version_of(case))
     return case
 
 
@@ -41,7 +41,8 @@ def test_review_page_forbidden_to_inspector_404_to_outsider(client, submitted, i
 def test_return_with_reason_and_comment(client, submitted, lead, inspector):
     client.force_login(lead)
     response = client.post(
-        url("return_assessment", submitted), {"reason": "Please check 1.1.03", "comment-1.1.03": "Is it too high?"}
+        url("return_assessment", submitted),
+        {"reason": "Please check 1.1.03", "comment-1.1.03": "Is it too high?", "version": version_of(submitted)},
     )
     assert response.status_code == 302
     assert state(submitted) == "returned"
@@ -66,23 +67,24 @@ def test_return_without_reason_is_a_validation_error(client, submitted, lead):
 
 def test_approve(client, submitted, lead):
     client.force_login(lead)
-    assert client.post(url("approve_assessment", submitted)).status_code == 302
+    assert client.post(url("approve_assessment", submitted), {"version": version_of(submitted)}).status_code == 302
     assert state(submitted) == "approved"
 
 
 def test_illegal_transition_is_refused_with_a_message(client, submitted, lead):
-    approve_assessment(user=lead, case=submitted)
+    approve_assessment(user=lead, case=submitted, expected_version=version_of(submitted))
     client.force_login(lead)
-    response = client.post(url("approve_assessment", submitted), follow=True)
+    response = client.post(url("approve_assessment", submitted), {"version": version_of(submitted)})
+    assert response.status_code == 400
     assert "Only an assessment that is submitted can be approved; this one is approved." in response.content.decode()
 
 
 def test_reopen_needs_reason(client, submitted, lead):
-    approve_assessment(user=lead, case=submitted)
+    approve_assessment(user=lead, case=submitted, expected_version=version_of(submitted))
     client.force_login(lead)
     response = client.post(url("reopen_assessment", submitted), {"reason": ""})
     assert response.status_code == 400 and "Enter the reason for reopening" in response.content.decode()
-    client.post(url("reopen_assessment", submitted), {"reason": "Late evidence"})
+    client.post(url("reopen_assessment", submitted), {"reason": "Late evidence", "version": version_of(submitted)})
     assert state(submitted) == "returned"
 
 

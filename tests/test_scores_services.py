@@ -7,12 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import Assessment
+from inspections.errors import NotAllowed, WrongStage
 from inspections.models import Inspection
 from scoring.models import Judgement, ScoreSnapshot
 from scoring.scores import compute_scores, score_document
 from scoring.services import ScoringError, finalise_scores, record_judgement, reopen_scores
 from scoring.tallies import question_tallies
-from tests.factories import make_assessed_cases
+from tests.factories import current_snapshot_number, make_assessed_cases, seen_scores
 
 CRITERION = Judgement.Target.CRITERION
 
@@ -72,7 +73,7 @@ def test_judgement_validation(inspection, lead, inspector):
             value="well_met",
             linked_case_refs=["NOPE"],
         )
-    with pytest.raises(ScoringError, match="Only the lead inspector"):
+    with pytest.raises(NotAllowed, match="Only the lead inspector"):
         record_judgement(
             user=inspector, inspection=inspection, target=CRITERION, code="2.1", kind="grade", value="well_met"
         )
@@ -86,20 +87,25 @@ def test_finalise_needs_all_approved_or_a_reason(inspection, lead):
     make_assessed_cases(inspection, 3)
     make_assessed_cases(inspection, 1, state="submitted", prefix="P", values=lambda i: {"1.1.03": "too_low"})
     with pytest.raises(ScoringError, match="1 case is not approved yet"):
-        finalise_scores(user=lead, inspection=inspection)
-    snapshot = finalise_scores(user=lead, inspection=inspection, override_reason="Last case cannot be reviewed in time")
+        finalise_scores(user=lead, inspection=inspection, seen=seen_scores(inspection))
+    snapshot = finalise_scores(
+        user=lead,
+        inspection=inspection,
+        override_reason="Last case cannot be reviewed in time",
+        seen=seen_scores(inspection),
+    )
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.FINALISED
     # Final scores use approved assessments only: the submitted too_low answer is not counted.
     criterion = snapshot.data["document"]["criteria"][0]
     assert criterion["questions"][1]["relevant"] == 3 and criterion["questions"][1]["sufficient"] == 3
-    with pytest.raises(ScoringError, match="The scores are finalised"):
+    with pytest.raises(WrongStage, match="The scores are finalised"):
         record_judgement(user=lead, inspection=inspection, target=CRITERION, code="2.1", kind="grade", value="well_met")
 
 
 def test_snapshot_is_immutable_and_reopen_keeps_it(inspection, lead):
     make_assessed_cases(inspection, 2)
-    snapshot = finalise_scores(user=lead, inspection=inspection)
+    snapshot = finalise_scores(user=lead, inspection=inspection, seen=seen_scores(inspection))
     snapshot.data["document"]["criteria"][0]["score"] = 1
     with pytest.raises(ValueError, match="cannot be changed"):
         snapshot.save()
@@ -107,8 +113,13 @@ def test_snapshot_is_immutable_and_reopen_keeps_it(inspection, lead):
     Assessment.objects.update(state="in_progress")
     assert score_document(inspection).data["criteria"][0]["score"] == 100.0
     with pytest.raises(ScoringError, match="Give a reason"):
-        reopen_scores(user=lead, inspection=inspection, reason=" ")
-    reopen_scores(user=lead, inspection=inspection, reason="Two cases were re-read")
+        reopen_scores(user=lead, inspection=inspection, reason=" ", snapshot_number=current_snapshot_number(inspection))
+    reopen_scores(
+        user=lead,
+        inspection=inspection,
+        reason="Two cases were re-read",
+        snapshot_number=current_snapshot_number(inspection),
+    )
     snapshot = ScoreSnapshot.objects.get()
     assert (
         snapshot.reopen_reason == "Two cases were re-read"
@@ -116,7 +127,7 @@ def test_snapshot_is_immutable_and_reopen_keeps_it(inspection, lead):
     )
     assert score_document(inspection).final is False
     Assessment.objects.update(state="approved")
-    assert finalise_scores(user=lead, inspection=inspection).number == 2
+    assert finalise_scores(user=lead, inspection=inspection, seen=seen_scores(inspection)).number == 2
 
 
 def export(slug, *args):

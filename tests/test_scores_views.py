@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from inspections.models import Inspection
 from scoring.models import Judgement, ScoreSnapshot
-from tests.factories import make_assessed_cases
+from tests.factories import make_assessed_cases, seen_scores
 
 
 @pytest.fixture
@@ -29,7 +29,9 @@ def test_dashboard_shows_scores_chart_and_table(client, scored, lead):
 def test_dashboard_query_count_does_not_grow(client, inspection, lead, count, django_assert_max_num_queries):
     make_assessed_cases(inspection, count)
     client.force_login(lead)
-    with django_assert_max_num_queries(14):
+    # Constant in the number of cases: the page's figures, plus the final figures, counts and judgements
+    # the finalise form carries (so a decision on a stale page is refused).
+    with django_assert_max_num_queries(16):
         client.get(reverse("scores", args=[inspection.slug]))
 
 
@@ -74,15 +76,15 @@ def test_leadership_grade(client, scored, lead):
 
 def test_finalise_and_reopen(client, scored, lead):
     client.force_login(lead)
-    client.post(reverse("finalise_scores", args=[scored.slug]))
+    client.post(reverse("finalise_scores", args=[scored.slug]), {"seen": seen_scores(scored)})
     assert ScoreSnapshot.objects.count() == 1
     assert Inspection.objects.get().status == "finalised"
     page = client.get(reverse("scores", args=[scored.slug])).content.decode()
     assert "Scores were finalised" in page and "Reopen scores" in page
-    response = client.post(reverse("reopen_scores", args=[scored.slug]), {"reason": ""}, follow=True)
-    assert "Give a reason for reopening" in response.content.decode()
-    client.post(reverse("reopen_scores", args=[scored.slug]), {"reason": "Re-read two cases"})
-    assert Inspection.objects.get().status == "review"
+    response = client.post(reverse("reopen_scores", args=[scored.slug]), {"reason": "", "snapshot": "1"})
+    assert response.status_code == 400 and "Give a reason for reopening" in response.content.decode()
+    client.post(reverse("reopen_scores", args=[scored.slug]), {"reason": "Re-read two cases", "snapshot": "1"})
+    assert Inspection.objects.get().status == "fieldwork"
 
 
 def test_actions_need_post_and_lead(client, scored, inspector):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from cases.models import Assessment, Case
-from inspections.demo import DEMO_SLUG
+from demo.seed import DEMO_SLUG
 
 
 def test_demo_has_work_in_every_state_and_is_idempotent(frameworks):

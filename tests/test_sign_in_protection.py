@@ -152,7 +152,7 @@ def test_an_admin_forces_a_new_password_at_the_next_sign_in(client, lead, admin_
 
 
 def test_the_demo_password_passes_the_validators(db):
-    from inspections.demo import DEMO_PASSWORD, DEMO_USERS
+    from demo.seed import DEMO_PASSWORD, DEMO_USERS
 
     for username, first, last, _role in DEMO_USERS:
         validate_password(DEMO_PASSWORD, user=make_user(username, first_name=first, last_name=last))

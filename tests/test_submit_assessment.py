@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from cases.models import Assessment
-from tests.factories import answer_all
+from tests.factories import answer_all, version_of
 
 
 def url(case):
@@ -11,7 +11,7 @@ def url(case):
 def test_submits_complete_assessment(client, case, inspector):
     answer_all(case, inspector)
     client.force_login(inspector)
-    response = client.post(url(case))
+    response = client.post(url(case), {"version": version_of(case)})
     assert response.status_code == 302
     assert Assessment.objects.get(case=case).state == "submitted"
 
@@ -19,9 +19,9 @@ def test_submits_complete_assessment(client, case, inspector):
 def test_incomplete_assessment_lists_what_is_missing(client, case, inspector):
     from cases.services import save_answer
 
-    save_answer(user=inspector, case=case, question_code="1.1.01", value="no", note="", base_version=None)
+    save_answer(user=inspector, case=case, question_code="1.1.01", value="no", note="", base_version=0)
     client.force_login(inspector)
-    response = client.post(url(case))
+    response = client.post(url(case), {"version": version_of(case)})
     content = response.content.decode()
     assert response.status_code == 400
     assert "The assessment cannot be submitted yet" in content and "2 questions still to answer" in content

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.importing import ImportRefused
+from inspections.errors import Refused
 from inspections.input_rules import file_size_problem
 from inspections.models import Inspection
 
@@ -48,4 +49,6 @@ class CsvImportCommand(BaseCommand):
             result = self.importer(inspection, data, file.name)
         except ImportRefused as refused:
             raise refusal(refused) from None
+        except Refused as error:
+            raise CommandError(f"{file.name}: nothing was imported: {error}", returncode=2) from None
         self.stdout.write(f"{inspection.slug}: {result.summary()}")

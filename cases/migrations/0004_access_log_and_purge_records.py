@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_case_ref_pattern'),
-        ('inspections', '0002_case_data_retention'),
+        ('inspections', '0003_case_data_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cases.access import InspectionAccess, inspection_access
 from cases.forms import AllocationForm, CaseFilterForm, assessing_members, person_name, with_state
 from cases.models import Assessment, Case
-from cases.services import AssessmentError, allocate
+from cases.services import allocate
+from inspections.errors import Refused
 from inspections.models import Inspection, Membership
+from inspections.policy import Access, Action, access_for
 
 State = Assessment.State
 # Shown beside each case when the framework has them: what a lead weighs when allocating.
@@ -80,7 +81,7 @@ def attribute_labels(case: Case, attributes: list) -> list[str]:
     return labels
 
 
-def _render_page(request: HttpRequest, access: InspectionAccess, form: AllocationForm) -> HttpResponse:
+def _render_page(request: HttpRequest, access: Access, form: AllocationForm) -> HttpResponse:
     inspection = access.inspection
     people = list(assessing_members(inspection))
     filters = CaseFilterForm(request.GET, people=people)
@@ -116,16 +117,16 @@ def _render_page(request: HttpRequest, access: InspectionAccess, form: Allocatio
 
 @login_required
 def allocation(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.ALLOCATE)
     return _render_page(request, access, AllocationForm(inspection=access.inspection))
 
 
 @login_required
 @require_POST
 def allocate_cases(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.ALLOCATE)
     form = AllocationForm(request.POST, inspection=access.inspection)
     if form.is_valid():
         try:
@@ -135,7 +136,7 @@ def allocate_cases(request: HttpRequest, slug: str) -> HttpResponse:
                 assessor=form.cleaned_data["assessor"],
                 reason=form.cleaned_data["reason"],
             )
-        except AssessmentError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, form.success_message(changed))

@@ -4,20 +4,48 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.access import can_edit_answers, get_case_for_user
+from cases.access import get_case_for_user
 from cases.answer_forms import posted_answer
-from cases.models import Assessment
+from cases.models import Assessment, Case
 from cases.pending import keeps_post_when_signed_out, take_pending
 from cases.progress import CaseProgress, case_progress
-from cases.services import EDITABLE, AnswerConflict, AssessmentError, save_answer, submit_assessment
+from cases.services import EDITABLE, AnswerConflict, NotApplicable, save_answer, submit_assessment
 from inspections.applicability import applies_to_case
 from inspections.describe import value_text
+from inspections.errors import Refused, http_status, posted_version
+from inspections.lifecycle import refusal, stage_allows
+from inspections.policy import Access, Action, may_assess_case
+
+STALE_PAGE = "The page did not say which version of this answer it showed. Reload the page and answer again."
+
+
+def can_answer(user, case: Case, access: Access, assessment: Assessment) -> bool:
+    """May this person change the case's answers now: whose case, the inspection's stage, the state."""
+    return (
+        may_assess_case(user, case, access)
+        and stage_allows(case.inspection, Action.ASSESS)
+        and assessment.state in EDITABLE
+    )
+
+
+def _frozen_message(case: Case) -> str:
+    """Why nobody may change the case's answers at this stage of the inspection ("" when they may)."""
+    return "" if stage_allows(case.inspection, Action.ASSESS) else refusal(Action.ASSESS, case.inspection.status)
+
+
+def _refuse_answering(user, case: Case, access: Access) -> None:
+    """403 with the reason: not one's case, or the inspection's stage freezes answers."""
+    if not may_assess_case(user, case, access):
+        raise PermissionDenied("Only the person the case is allocated to, or the lead inspector, can answer.")
+    if not stage_allows(case.inspection, Action.ASSESS):
+        raise PermissionDenied(refusal(Action.ASSESS, case.inspection.status))
 
 
 def _criterion_url(request, slug: str, case_ref: str, **kwargs) -> str:
@@ -46,7 +74,8 @@ def case_tasks(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
             "access": access,
             "progress": progress,
             "attributes": attributes,
-            "can_edit": can_edit_answers(request.user, case, access) and progress.assessment.state in EDITABLE,
+            "can_edit": can_answer(request.user, case, access, progress.assessment),
+            "frozen_message": _frozen_message(case),
         },
     )
 
@@ -98,20 +127,24 @@ def criterion_form(request: HttpRequest, slug: str, case_ref: str, criterion: st
     progress = case_progress(case)
     if criterion not in progress.structure.criteria or progress.structure.criteria[criterion].kind != "case":
         raise Http404("No such criterion")
-    can_edit = can_edit_answers(request.user, case, access) and progress.assessment.state in EDITABLE
+    can_edit = can_answer(request.user, case, access, progress.assessment)
     errors: dict[str, str] = {}
+    conflicts: set[str] = set()
     if request.method == "GET" and can_edit:
         replayed = take_pending(request, request.path)
         for data in replayed:
-            errors.update(_save_posted(request.user, case, progress, data))
+            errors.update(_save_posted(request.user, case, progress, data, conflicts))
         if replayed:
             messages.success(request, "You were signed out; the answers you gave before signing in again were saved.")
             progress = case_progress(case)
     if request.method == "POST":
         if not can_edit:
-            return HttpResponse("This assessment cannot be changed by you now.", status=403)
+            _refuse_answering(request.user, case, access)
+            raise PermissionDenied(
+                f"This assessment is {progress.assessment.get_state_display().lower()}, so its answers cannot change."
+            )
         before = set(progress.applicable)
-        errors = _save_posted(request.user, case, progress, request.POST)
+        errors = _save_posted(request.user, case, progress, request.POST, conflicts)
         progress = case_progress(case)
         if not errors:
             new_here = [
@@ -135,13 +168,15 @@ def criterion_form(request: HttpRequest, slug: str, case_ref: str, criterion: st
             "rows": _question_rows(progress, _criterion_codes(progress, criterion), errors),
             "errors": errors,
             "can_edit": can_edit,
+            "frozen_message": _frozen_message(case),
         },
-        status=200 if not errors else 409 if any("while you were editing" in e for e in errors.values()) else 400,
+        status=200 if not errors else 409 if conflicts else 400,
     )
 
 
-def _save_posted(user, case, progress: CaseProgress, data) -> dict[str, str]:
-    """Save every changed answer on the page, in framework order; returns errors by question code."""
+def _save_posted(user, case, progress: CaseProgress, data, conflicts: set[str]) -> dict[str, str]:
+    """Save every changed answer on the page, in framework order; returns errors by question code
+    and adds the codes refused because someone else saved them meanwhile to `conflicts`."""
     errors: dict[str, str] = {}
     for code in progress.structure.questions:
         posted = posted_answer(data, code)
@@ -151,6 +186,9 @@ def _save_posted(user, case, progress: CaseProgress, data) -> dict[str, str]:
         if current and current.value == posted.value and current.note == posted.note:
             continue
         if not current and not posted.value and not posted.note:
+            continue
+        if posted.version is None:
+            errors[code] = STALE_PAGE
             continue
         try:
             save_answer(
@@ -163,9 +201,10 @@ def _save_posted(user, case, progress: CaseProgress, data) -> dict[str, str]:
             )
         except AnswerConflict as conflict:
             errors[code] = _conflict_text(conflict, posted)
-        except AssessmentError as error:
-            if "does not apply" in str(error):
-                continue  # hidden by an earlier answer on the same page: nothing to keep
+            conflicts.add(code)
+        except NotApplicable:
+            continue  # hidden by an earlier answer on the same page: nothing to keep
+        except Refused as error:
             errors[code] = str(error)
     return errors
 
@@ -185,11 +224,13 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
     progress = case_progress(case)
     if question not in progress.structure.questions:
         raise Http404("No such question")
-    if not can_edit_answers(request.user, case, access):
-        return HttpResponse("You cannot change this assessment.", status=403)
+    if not may_assess_case(request.user, case, access):
+        raise PermissionDenied("Only the person the case is allocated to, or the lead inspector, can answer.")
     posted = posted_answer(request.POST, question)
     if posted is None:
         return _status(request, question, error="Nothing was sent to save.", status=400)
+    if posted.version is None:
+        return _status(request, question, error=STALE_PAGE, status=400)
     before = set(progress.applicable)
     try:
         answer = save_answer(
@@ -207,7 +248,7 @@ def save_answer_view(request: HttpRequest, slug: str, case_ref: str, question: s
         response["HX-Retarget"] = f"#q-{question.replace('.', '-')}"
         response["HX-Reswap"] = "outerHTML"
         return response
-    except AssessmentError as error:
+    except Refused as error:
         return _status(request, question, error=str(error), status=200)
     progress.answers[question] = answer
     progress.applicable = progress.structure.applicable(case.attributes, progress.values)
@@ -261,8 +302,8 @@ def _check_page(request, case, access, submit_error: str | None, status: int = 2
             "sections": sections,
             "missing": missing,
             "submit_error": submit_error,
-            "can_edit": can_edit_answers(request.user, case, access) and progress.assessment.state in EDITABLE,
-            "can_submit": can_edit_answers(request.user, case, access)
+            "can_edit": can_answer(request.user, case, access, progress.assessment),
+            "can_submit": can_answer(request.user, case, access, progress.assessment)
             and progress.assessment.state in {Assessment.State.IN_PROGRESS, Assessment.State.RETURNED},
         },
         status=status,
@@ -273,11 +314,10 @@ def _check_page(request, case, access, submit_error: str | None, status: int = 2
 @require_POST
 def submit(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     case, access = get_case_for_user(request.user, slug, case_ref)
-    if not can_edit_answers(request.user, case, access):
-        return HttpResponse("You cannot submit this assessment.", status=403)
+    _refuse_answering(request.user, case, access)
     try:
-        submit_assessment(user=request.user, case=case)
-    except AssessmentError as error:
-        return _check_page(request, case, access, submit_error=str(error), status=400)
+        submit_assessment(user=request.user, case=case, expected_version=posted_version(request.POST))
+    except Refused as error:
+        return _check_page(request, case, access, submit_error=str(error), status=http_status(error))
     messages.success(request, f"Case {case.case_ref} submitted for review.")
     return redirect("case_tasks", slug, case_ref)

@@ -7,11 +7,12 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases.access import as_policy_access, inspection_access, visible_cases
+from cases.access import visible_cases
 from cases.forms import CaseFilterForm, assessing_members, with_state
 from cases.models import Answer
 from cases.pseudonyms import label_cases
 from cases.views.allocation import attribute_labels, key_attributes
+from inspections.policy import access_for
 
 # An answer counts once it holds an option: "" is not answered yet, "na" was set because the
 # question does not apply.
@@ -23,15 +24,15 @@ ANSWERED = Count(
 
 @login_required
 def case_list(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
+    access = access_for(request.user, slug)
     inspection = access.inspection
-    cases = with_state(visible_cases(request.user, access)).annotate(answered=ANSWERED)
+    cases = with_state(visible_cases(access)).annotate(answered=ANSWERED)
     filters = None
     if access.sees_all_cases:
         filters = CaseFilterForm(request.GET, people=list(assessing_members(inspection)))
         cases = filters.apply(cases)
     cases = list(cases.select_related("assessor").order_by("case_ref"))
-    label_cases(cases, request.user, as_policy_access(request.user, access))
+    label_cases(cases, request.user, access)
     attributes = key_attributes(inspection)
     for case in cases:
         case.key_labels = attribute_labels(case, attributes)

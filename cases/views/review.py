@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from cases.access import get_case_for_user
 from cases.progress import case_progress
-from cases.services import AssessmentError, approve_assessment, reopen_assessment, return_assessment
+from cases.services import approve_assessment, reopen_assessment, return_assessment
 from cases.views.assessment import _question_rows
+from inspections.errors import Refused, http_status, posted_version
 from inspections.input_rules import REASON_MAX, text_problem, visible
+from inspections.policy import Action
 
 
 @dataclass
@@ -24,6 +26,7 @@ class ReviewForm:
     reason: str = ""
     comments: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    reason_field: str = "reason"  # the textarea the reason came from (return and reopen have one each)
 
     @classmethod
     def from_post(cls, data) -> ReviewForm:
@@ -33,14 +36,14 @@ class ReviewForm:
             if key.startswith("comment-") and value.strip()
         }
         form = cls(reason=data.get("reason", "").strip(), comments=comments)
-        form.check("reason")
+        form.check()
         return form
 
-    def check(self, reason_field: str) -> None:
+    def check(self) -> None:
         """Texts the input rules refuse, each marked on its field (key: the field's id)."""
         problem = text_problem(self.reason, max_length=REASON_MAX, what="The reason")
         if problem:
-            self.errors[reason_field] = problem
+            self.errors[self.reason_field] = problem
         for code, text in self.comments.items():
             problem = text_problem(text, max_length=REASON_MAX, what=f"The comment on {visible(code, 20)}")
             if problem:
@@ -53,7 +56,7 @@ class ReviewForm:
 
 def _review_page(request, slug: str, case_ref: str, form: ReviewForm, status: int = 200) -> HttpResponse:
     case, access = get_case_for_user(request.user, slug, case_ref)
-    access.require_lead()
+    access.require(Action.REVIEW)
     progress = case_progress(case)
     sections = [
         {"progress": item, "rows": _question_rows(progress, item.applicable)}
@@ -81,16 +84,23 @@ def review(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     return _review_page(request, slug, case_ref, ReviewForm())
 
 
-def _transition(request, slug: str, case_ref: str, action, success: str, **kwargs) -> HttpResponse:
+def _transition(request, slug: str, case_ref: str, action, success: str, form: ReviewForm, **kwargs) -> HttpResponse:
+    """Run a review decision; a refusal re-renders the review page with the error summary."""
     case, access = get_case_for_user(request.user, slug, case_ref)
-    access.require_lead()
+    access.require(Action.REVIEW)
     try:
-        action(user=request.user, case=case, **kwargs)
-    except AssessmentError as error:
-        messages.error(request, str(error))
-        return redirect("review_assessment", slug, case_ref)
+        action(user=request.user, case=case, expected_version=posted_version(request.POST), **kwargs)
+    except Refused as error:
+        form.errors[_error_key(error, form)] = str(error)
+        return _review_page(request, slug, case_ref, form, status=http_status(error))
     messages.success(request, success.format(case=case.case_ref))
     return redirect("case_list", slug)
+
+
+def _error_key(error: Refused, form: ReviewForm) -> str:
+    if error.field == "reason":
+        return form.reason_field
+    return error.field or "version"
 
 
 @login_required
@@ -107,6 +117,7 @@ def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
         case_ref,
         return_assessment,
         "Case {case} returned to the assessor.",
+        form,
         reason=form.reason,
         comments=form.comments,
     )
@@ -115,14 +126,14 @@ def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
-    return _transition(request, slug, case_ref, approve_assessment, "Case {case} approved.")
+    return _transition(request, slug, case_ref, approve_assessment, "Case {case} approved.", ReviewForm())
 
 
 @login_required
 @require_POST
 def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
-    form = ReviewForm(reason=request.POST.get("reason", "").strip())
-    form.check("reopen")
+    form = ReviewForm(reason=request.POST.get("reason", "").strip(), reason_field="reopen")
+    form.check()
     if not form.reason:
         form.errors["reopen"] = "Enter the reason for reopening the assessment"
     if form.errors:
@@ -133,5 +144,6 @@ def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
         case_ref,
         reopen_assessment,
         "Case {case} reopened and returned to the assessor.",
+        form,
         reason=form.reason,
     )

@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.access import inspection_access
 from cases.importing import ImportRefused, import_case_sample
 from cases.sample import compose_sample
 from inspections.describe import value_label
+from inspections.errors import Refused
 from inspections.input_rules import file_size_problem, import_limits
+from inspections.policy import Action, access_for
 
 
 class SampleFileForm(forms.Form):
@@ -34,7 +35,7 @@ class SampleFileForm(forms.Form):
 
 @login_required
 def sample_composition(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
+    access = access_for(request.user, slug)
     inspection = access.inspection
     definition = inspection.framework.definition
     case_attributes = list(inspection.cases.values_list("attributes", flat=True))
@@ -42,15 +43,15 @@ def sample_composition(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cases/sample_composition.html",
-        {"inspection": inspection, "composition": composition, "can_import": access.is_lead},
+        {"inspection": inspection, "composition": composition, "can_import": access.may(Action.CHANGE_SAMPLE)},
     )
 
 
 @login_required
 def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
     """Add cases from a CSV file; every problem in the file is listed and nothing is written."""
-    access = inspection_access(request.user, slug)
-    access.require_lead()
+    access = access_for(request.user, slug)
+    access.require(Action.CHANGE_SAMPLE)
     inspection = access.inspection
     # Bound on every POST: a POST without a file must say so, not show a fresh form.
     form = SampleFileForm(request.POST, request.FILES) if request.method == "POST" else SampleFileForm()
@@ -61,6 +62,8 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
             result = import_case_sample(inspection, upload.read(), upload.name, user=request.user)
         except ImportRefused as refused:
             problems = refused.messages
+        except Refused as error:
+            problems = [str(error)]
         else:
             messages.success(request, result.summary())
             return redirect("sample_composition", slug=inspection.slug)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inspections.models import Inspection
 from reports.pdf import page_count
+from reports.publishing import TamperedPublication, verify
 from reports.rendering import render_report_pdf
 
 
@@ -42,13 +43,22 @@ class Command(BaseCommand):
         if problem:
             raise CommandError(f"{out}: {problem}", returncode=2)
         published = None if draft else inspection.published_reports.order_by("-version").first()
+        if stored and published is None:
+            raise CommandError(f"{slug}: the report is not published, so there is no stored PDF", returncode=2)
         started = time.monotonic()
-        if published and stored:
-            pdf = bytes(published.pdf)
+        verified = None
+        if published is not None:
+            # Every use of a published version checks its PDF and snapshot against the recorded hashes.
+            try:
+                verified = verify(published)
+            except TamperedPublication as error:
+                raise CommandError(str(error), returncode=3) from None
+        if verified is not None and stored:
+            pdf = verified.pdf
             pages = page_count(pdf)
         else:
             # A published version renders its frozen snapshot (never DRAFT); otherwise the live draft.
-            pdf, pages = render_report_pdf(inspection, snapshot=published.snapshot if published else None)
+            pdf, pages = render_report_pdf(inspection, snapshot=verified.snapshot if verified else None)
         _write(path, pdf)
         state = f"published version {published.version}" if published else "DRAFT"
         self.stdout.write(f"{out}: {pages} pages, {state}, {len(pdf) // 1024} KB in {time.monotonic() - started:.1f} s")

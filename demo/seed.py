@@ -8,12 +8,15 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from cases.importing import import_answer_file
-from cases.models import Case
+from cases.models import Assessment, Case
 from cases.services import allocate, approve_assessment, return_assessment, save_answer
+from inspections.lifecycle import move_to
 from inspections.models import Inspection, Membership
+from inspections.policy import ADMIN_GROUP
 from inspections.services import create_inspection
 from inspections.structure import structure_for
 
@@ -80,8 +83,11 @@ def create_demo(framework_code: str = "omi-2006") -> tuple[Inspection, bool]:
                 defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid"},
             )
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = role is None
+            # The administrator holds the admin role explicitly; is_staff only opens Django admin.
+            user.is_staff = role is None
             user.save()
+            if role is None:
+                user.groups.add(Group.objects.get(name=ADMIN_GROUP))
             users[username] = (user, role)
         inspection = create_inspection(
             framework_code=framework_code,
@@ -91,8 +97,7 @@ def create_demo(framework_code: str = "omi-2006") -> tuple[Inspection, bool]:
             fieldwork_start=datetime.date(2007, 3, 5),
             fieldwork_end=datetime.date(2007, 3, 9),
         )
-        inspection.status = Inspection.Status.FIELDWORK
-        inspection.save(update_fields=["status"])
+        move_to(inspection, Inspection.Status.FIELDWORK, user=None, reason="Demo: fieldwork under way")
         Membership.objects.bulk_create(
             Membership(inspection=inspection, user=user, role=role) for user, role in users.values() if role
         )
@@ -193,16 +198,18 @@ def _record_work(inspection: Inspection, plan: dict, lead, rng: random.Random) -
             finished.append((case, state))
         for case in assigned[len(states) : len(states) + in_progress]:
             for code, value, note in _demo_answers(structure, case, rng, share=rng.uniform(0.2, 0.8)):
-                save_answer(user=assessor, case=case, question_code=code, value=value, note=note, base_version=None)
+                save_answer(user=assessor, case=case, question_code=code, value=value, note=note, base_version=0)
     import_answer_file(inspection, "\n".join(lines).encode(), "demo-assessments.csv", user=lead)
     for case, state in finished:
+        version = Assessment.objects.get(case=case).version
         if state == "approved":
-            approve_assessment(user=lead, case=case)
+            approve_assessment(user=lead, case=case, expected_version=version)
         elif state == "returned":
             criterion = structure.case_criteria()[1]
             return_assessment(
                 user=lead,
                 case=case,
+                expected_version=version,
                 reason="Please look again at the risk of harm assessment before I approve this.",
                 comments={criterion.questions[0]: "The file shows a second victim: does this change your answer?"},
             )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.demo import DEMO_PASSWORD, DEMO_USERS, create_demo
+from demo.seed import DEMO_PASSWORD, DEMO_USERS, create_demo
 from inspections.services import InspectionError
 
 
