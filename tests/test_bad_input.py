@@ -13,11 +13,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.models import Answer, Assessment, Case, ReviewComment
-from cases.services import submit_assessment
+from cases.services import approve_assessment, submit_assessment
 from inspections.input_rules import NOTE_MAX, control_character, text_problem
 from reports.models import CriterionNarrative, ReportContent
 from scoring.models import Judgement
-from tests.factories import answer_all, make_case
+from tests.factories import answer_all, make_case, version_of
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CONTROL = ["\x00", "\x1b", "\x7f", "\x85", "\x08"]
@@ -97,7 +97,7 @@ def test_criterion_form_marks_the_field_and_saves_nothing(client, case, inspecto
 @pytest.fixture
 def submitted(case, inspector):
     answer_all(case, inspector)
-    submit_assessment(user=inspector, case=case)
+    submit_assessment(user=inspector, case=case, expected_version=version_of(case))
     return case
 
 
@@ -125,10 +125,11 @@ def test_return_reason_too_long_is_a_field_error(client, submitted, lead):
 
 
 def test_reopen_reason_with_nul_is_a_field_error(client, submitted, lead):
+    approve_assessment(user=lead, case=submitted, expected_version=version_of(submitted))
     client.force_login(lead)
     response = client.post(review_url("reopen_assessment", submitted), {"reason": "x\x00"})
     assert response.status_code == 400 and 'id="reopen-error"' in response.content.decode()
-    assert Assessment.objects.get(case=submitted).state == "submitted"
+    assert Assessment.objects.get(case=submitted).state == "approved"
 
 
 def test_allocation_reason_with_a_control_character_is_a_field_error(client, inspection, lead, inspector):

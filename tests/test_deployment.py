@@ -105,7 +105,8 @@ def downloads(inspection, lead):
         inspection=inspection,
         version=1,
         published_by=lead,
-        snapshot={},
+        snapshot_json="{}",
+        snapshot_sha256=hashlib.sha256(b"{}").hexdigest(),
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cases.services import save_answer
 from reports.exports import csv_stream, safe_cell, xlsx_file
-from tests.factories import make_case, make_user
+from tests.factories import answer_version, make_case, make_user
 
 DANGEROUS = ["=1+1", "+44 20", "-2+3", "@SUM(A1:A2)", "\t=cmd", "\r=cmd", '=HYPERLINK("http://x")']
 
@@ -50,7 +50,8 @@ def dangerous(inspection, lead):
     case = make_case(inspection, "=2+5", case_type="community", assessor=lead)  # an old reference, kept as it was
     for code, note in [("1.1.01", '=HYPERLINK("http://x","y")'), ("1.1.03", "-1+1"), ("1.1.S", "+cmd")]:
         value = "correct" if code == "1.1.03" else "yes"
-        save_answer(user=lead, case=case, question_code=code, value=value, note=note, base_version=None)
+        version = answer_version(case, code)
+        save_answer(user=lead, case=case, question_code=code, value=value, note=note, base_version=version)
     return evil
 
 

@@ -18,7 +18,7 @@ from inspections.models import Inspection
 from reports.models import PublishedReport
 from reports.publishing import verified_pdf
 from scoring.scores import compute_scores
-from tests.factories import answer_all, make_case
+from tests.factories import answer_all, answer_version, make_case, version_of
 
 NOTE = "Met Mr Jones at 4 Mill Lane"
 PAST = datetime.date(2020, 1, 1)
@@ -28,18 +28,32 @@ PAST = datetime.date(2020, 1, 1)
 def held(inspection, lead, inspector):
     """A published inspection past its retention date, with notes, comments and history."""
     case = make_case(inspection, "CRN-0456", case_type="community", ppo=True, assessor=inspector)
-    answer_all(case, inspector)
-    save_answer(user=inspector, case=case, question_code="1.1.03", value="correct", note=NOTE, base_version=None)
-    submit_assessment(user=inspector, case=case)
-    return_assessment(user=lead, case=case, reason="See Mr Jones's file", comments={"1.1.03": "Mr Jones?"})
-    answer_all(case, inspector)
-    save_answer(user=inspector, case=case, question_code="1.1.03", value="correct", note=NOTE, base_version=None)
-    submit_assessment(user=inspector, case=case)
+
+    def note_and_submit():
+        answer_all(case, inspector)
+        version = answer_version(case, "1.1.03")
+        save_answer(user=inspector, case=case, question_code="1.1.03", value="correct", note=NOTE, base_version=version)
+        submit_assessment(user=inspector, case=case, expected_version=version_of(case))
+
+    note_and_submit()
+    return_assessment(
+        user=lead,
+        case=case,
+        reason="See Mr Jones's file",
+        comments={"1.1.03": "Mr Jones?"},
+        expected_version=version_of(case),
+    )
+    note_and_submit()
     make_case(inspection, "CRN-0999", case_type="licence")
     pdf = b"%PDF-1.7 published"
-    sha256 = hashlib.sha256(pdf).hexdigest()
     PublishedReport.objects.create(
-        inspection=inspection, version=1, published_by=lead, snapshot={}, pdf=pdf, sha256=sha256
+        inspection=inspection,
+        version=1,
+        published_by=lead,
+        snapshot_json="{}",
+        snapshot_sha256=hashlib.sha256(b"{}").hexdigest(),
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
     )
     Inspection.objects.filter(pk=inspection.pk).update(status="published", case_data_retained_until=PAST)
     inspection.refresh_from_db()
@@ -122,7 +136,14 @@ def test_the_retention_date_is_set_in_django_admin(client, inspection, admin_use
 
 def test_a_deleted_case_leaves_nothing_in_history(inspection, case, inspector):
     """Django admin shows cases read only; an operator deletes one from the shell."""
-    save_answer(user=inspector, case=case, question_code="1.1.03", value="correct", note=NOTE, base_version=0)
+    save_answer(
+        user=inspector,
+        case=case,
+        question_code="1.1.03",
+        value="correct",
+        note=NOTE,
+        base_version=answer_version(case, "1.1.03"),
+    )
     assert Answer.history.filter(note=NOTE).exists()
     case.delete()
     assert not Answer.history.exists() and not Case.history.filter(case_ref="C001").exists()
@@ -133,7 +154,14 @@ def test_a_deleted_case_leaves_nothing_in_history(inspection, case, inspector):
 
 
 def test_deleting_an_inspection_removes_its_cases_history(inspection, case, inspector):
-    save_answer(user=inspector, case=case, question_code="1.1.03", value="correct", note=NOTE, base_version=0)
+    save_answer(
+        user=inspector,
+        case=case,
+        question_code="1.1.03",
+        value="correct",
+        note=NOTE,
+        base_version=answer_version(case, "1.1.03"),
+    )
     inspection.delete()
     assert not Answer.history.exists() and not Case.history.exists()
     assert CaseDataPurge.objects.get().inspection_slug == "testshire-2007"
