@@ -244,6 +244,14 @@ COMMENTARY = [
     "Partnership work was a strength: we saw good examples of joint work with the police, accommodation "
     "providers and drug services, and information was shared promptly when risks increased.",
 ]
+PERFORMANCE = [
+    ("Enforcement: breach taken where required within ten working days", "90%", "98%*", "92%*"),
+    ("Offender compliance: appointments attended in the first 26 weeks", "85%", "83%*", "82%*"),
+    ("Accredited programme completions: performance against target", "100%", "76%", "104%*"),
+    ("Unpaid work completions: performance against target", "100%", "111%*", "106%*"),
+    ("Sickness absence: average days absence", "9 days", "9.0*", "11.2"),
+    ("Court report timeliness", "90%", "80%", "76%"),
+]
 RECOMMENDATIONS = [
     "A full RoH analysis is completed in every case where the screening indicates that one is required.",
     "Sentence plans and risk management plans are reviewed whenever there is a significant change in the case.",
@@ -338,25 +346,19 @@ def narrative(rng: random.Random, framework: dict, density: int) -> dict:
         "contextual": {
             "caseload": [
                 ["Total caseload", "2,173"],
-                ["Community orders", "1,162"],
-                ["Suspended sentence orders", "398"],
-                ["Licences", "613"],
-                ["% male", "87"],
-                ["PSRs prepared in the year", "2,954"],
+                ["% White", "91.2"],
+                ["% Minority ethnic", "8.8"],
+                ["% Male", "87"],
+                ["% Female", "13"],
+                ["Number of cases subject to MAPPA", "479"],
+                ["Level 1", "412"],
+                ["Level 2", "58"],
+                ["Level 3", "9"],
+                ["Number of PPO cases", "74"],
             ],
-            "ethnicity": [
-                ["White", "91.2%"],
-                ["Mixed", "1.9%"],
-                ["Asian or Asian British", "3.1%"],
-                ["Black or Black British", "2.4%"],
-                ["Chinese or other", "0.6%"],
-                ["Not recorded", "0.8%"],
-            ],
-            "gender": [["Male", "87%"], ["Female", "13%"]],
-            "mappa": [["Level 1", "412"], ["Level 2", "58"], ["Level 3", "9"]],
-            "ppo": [["PPOs supervised", "74"], ["of whom in custody", "21"]],
+            "ppo_definition": [["Any individual assessed by the local PPO scheme as being a PPO"]],
             "budgets": [["Revenue budget 2006-07", "£18.4m"], ["Revenue budget 2007-08", "£18.9m"]],
-            "approved_premises": [["Bed spaces", "48"], ["Occupancy", "91%"]],
+            "approved_premises": [["Wordsworth House", "capacity = 18"]],
         },
     }
     return {"content": content, "criteria": per_criterion}
@@ -431,7 +433,7 @@ def seed_inspection(slug: str, area: str, density: int) -> dict:
     from inspections.seen import seen_token
     from inspections.services import create_inspection
     from inspections.structure import structure_for
-    from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
+    from reports.models import CriterionNarrative, GoodPractice, PerformanceRow, Recommendation, ReportContent
     from scoring.models import Judgement
     from scoring.scores import compute_scores
     from scoring.services import finalise_scores, finalise_summary, record_judgement
@@ -529,6 +531,18 @@ def seed_inspection(slug: str, area: str, density: int) -> dict:
         GoodPractice.objects.bulk_create(
             GoodPractice(inspection=inspection, position=position, title=title, criterion=criterion, text=body)
             for position, (title, criterion, body) in enumerate(GOOD_PRACTICE, start=1)
+        )
+        PerformanceRow.objects.bulk_create(
+            PerformanceRow(
+                inspection=inspection,
+                position=position,
+                group="NPS Performance Data",
+                measure=measure,
+                target=target,
+                area_figure=area,
+                national_figure=national,
+            )
+            for position, (measure, target, area, national) in enumerate(PERFORMANCE, start=1)
         )
     # Judgements as the lead records them: the suggested conclusion, one overridden with a reason.
     scores = compute_scores(inspection)
@@ -709,6 +723,7 @@ def step_phases(slug: str, profile: bool) -> dict:
 
     from reports.assembly import assemble, build_snapshot
     from reports.pdf import page_count
+    from reports.pdf_tags import fix_tags
     from reports.rendering import render_report_pdf
 
     inspection = load_inspection(slug)
@@ -739,7 +754,11 @@ def step_phases(slug: str, profile: bool) -> dict:
     parsed = phase("WeasyPrint: parse HTML", lambda: HTML(string=html, base_url=str(settings.BASE_DIR)))
     document = phase("WeasyPrint: style + layout (render)", lambda: parsed.render(pdf_variant=PDF_VARIANT))
     pdf = phase("WeasyPrint: write PDF (tags, fonts)", lambda: document.write_pdf(pdf_variant=PDF_VARIANT))
-    phase("page count (pypdf)", lambda: page_count(pdf))
+    pdf = phase(
+        "PDF/UA tag corrections (pikepdf: artifacts, TOC, links)",
+        lambda: fix_tags(pdf, link_titles=context["link_titles"]),
+    )
+    phase("page count (pikepdf)", lambda: page_count(pdf))
     result: dict = {"phases": phases, "pages": len(document.pages), "peak_reset": can_reset}
 
     if profile:

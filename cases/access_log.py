@@ -26,6 +26,10 @@ LOGGED: dict[str, str] = {
     "review_assessment": Kind.VIEW,
     "case_history": Kind.VIEW,
     "question_cases": Kind.VIEW,
+    "second_marking_tasks": Kind.VIEW,
+    "second_marking_form": Kind.VIEW,
+    "second_marking_check": Kind.VIEW,
+    "reconciliation": Kind.VIEW,
     "export_answers": Kind.EXPORT,
 }
 

@@ -194,11 +194,14 @@ def _assessors(inspection: Inspection) -> dict[str, Any]:
     return {membership.user.get_username(): membership.user for membership in memberships}
 
 
-def _check_assessor(username: str, assessors: Mapping[str, Any], line: int) -> Problem | None:
+ASSESSORS_ARE = "an inspector, local assessor or lead"
+
+
+def _check_assessor(
+    username: str, assessors: Mapping[str, Any], line: int, assessors_are: str = ASSESSORS_ARE
+) -> Problem | None:
     if username and username not in assessors:
-        return Problem(
-            line, "assessor", f"{shown(username)} is not an inspector, local assessor or lead of this inspection"
-        )
+        return Problem(line, "assessor", f"{shown(username)} is not {assessors_are} of this inspection")
     return None
 
 
@@ -351,8 +354,13 @@ def check_answer_rows(
     cases: Mapping[str, ExistingCase],
     assessors: Mapping[str, Any],
     framework_code: str,
+    *,
+    assessors_are: str = ASSESSORS_ARE,
 ) -> tuple[list[CaseAnswers], list[Problem]]:
-    """Check every row of a long-format answers file, then each case as a whole; pure."""
+    """Check every row of a long-format answers file, then each case as a whole; pure.
+
+    assessors: who may be named in the assessor column, by username (assessors_are says who they are).
+    """
     hint = "expected case_ref, question_code, answer, note or assessor"
     problems = list(table.problems) + check_header(
         table,
@@ -364,7 +372,7 @@ def check_answer_rows(
     if not all(table.has(column) for column in ("case_ref", "question_code", "answer")):
         return [], problems
     for row in table.rows:
-        problems.extend(_check_answer_row(row, structure, cases, assessors, by_case, framework_code))
+        problems.extend(_check_answer_row(row, structure, cases, assessors, by_case, framework_code, assessors_are))
     for case_answers in by_case.values():
         problems.extend(_check_case_answers(case_answers, structure, cases[case_answers.case_ref]))
     return list(by_case.values()), problems
@@ -377,6 +385,7 @@ def _check_answer_row(
     assessors: Mapping[str, Any],
     by_case: dict[str, CaseAnswers],
     framework_code: str,
+    assessors_are: str = ASSESSORS_ARE,
 ) -> list[Problem]:
     problems = []
     case_ref, code, value = row.cells["case_ref"], row.cells["question_code"], row.cells["answer"]
@@ -394,7 +403,7 @@ def _check_answer_row(
     elif question is not None and value != NA and question.option(value) is None:
         problems.append(Problem(row.line, "answer", f"{shown(value)} is not an answer to {code}; {_allowed(question)}"))
     assessor = row.cells.get("assessor", "")
-    problem = _check_assessor(assessor, assessors, row.line)
+    problem = _check_assessor(assessor, assessors, row.line, assessors_are)
     if problem:
         problems.append(problem)
     if case_ref not in cases:

@@ -121,6 +121,110 @@ class ReviewComment(models.Model):
         return self.text[:60]
 
 
+class SecondMarking(models.Model):
+    """Blind second marking of one case: another member assesses it again, in the same forms,
+    without seeing the first assessment; the lead then compares the two and reconciles them.
+
+    Why separate tables (this and SecondAnswer) rather than a second Assessment with a `kind`:
+    a case has one assessment (Case.assessment is one-to-one) and every existing query, the
+    score tallies, progress, case lists, history, review, exports, reads "the case's assessment and
+    its answers". Kept apart, second-marking answers cannot be picked up by any of them, by
+    construction, and the first assessment's workflow stays exactly as it was. They count in scores
+    only through reconciliation: where the lead decides the second marker's answer stands, it is
+    written to the first assessment's answer, with the reason, in that answer's history.
+    """
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        RECONCILED = "reconciled", "Reconciled"
+
+    class Selection(models.TextChoices):
+        RANDOM = "random", "Random share"
+        TARGETED = "targeted", "Targeted: near the line"
+        CHOSEN = "chosen", "Chosen by the lead"
+        IMPORTED = "imported", "Imported"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="second_marking")
+    marker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_markings")
+    # Who made the first assessment when the case was picked: the pairs of the agreement figures.
+    first_assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    selection = models.CharField(max_length=10, choices=Selection.choices)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.ASSIGNED)
+    # Bumped on every state change: a transition based on a stale page is refused.
+    version = models.PositiveIntegerField(default=0)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_assessor__isnull=True) | ~models.Q(marker=models.F("first_assessor")),
+                name="second_marker_is_not_first_assessor",
+            ),
+        ]
+        # A marker's list of cases to second-mark.
+        indexes = [models.Index(fields=["marker", "state"], name="second_marking_marker_idx")]
+
+    def __str__(self) -> str:
+        return f"Second marking of {self.case}"
+
+    @property
+    def is_open(self) -> bool:
+        """The marker may still answer."""
+        return self.state in {self.State.ASSIGNED, self.State.IN_PROGRESS}
+
+
+class SecondAnswer(models.Model):
+    """A second marker's answer to one question, and the lead's decision where it disagrees with
+    the first assessment's. Never read by the score tallies."""
+
+    class Standing(models.TextChoices):
+        FIRST = "first", "The first marker’s answer stands"
+        SECOND = "second", "The second marker’s answer stands"
+
+    second_marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # As Answer: an option code, "na" or "" (not answered yet); sufficient copied from the option.
+    value = models.CharField(max_length=60, blank=True)
+    sufficient = models.BooleanField(null=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic concurrency, as Answer.version
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set on reconciliation: the first assessment's answer as it was then, so the agreement figures
+    # keep comparing the two markings after the reconciled answer has been written over it.
+    first_value = models.CharField(max_length=60, null=True, blank=True)
+    first_sufficient = models.BooleanField(null=True)
+    standing = models.CharField(max_length=6, choices=Standing.choices, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the lead decided which answer stands.")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["second_marking", "question"], name="second_answer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sufficient__isnull=True) | ~models.Q(value__in=["", "na"]),
+                name="second_answer_sufficient_only_for_options",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.value or 'not answered'}"
+
+
 class CaseDataAccess(models.Model):
     """The access log: who viewed or exported which case data, and when (written by cases.access_log).
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import dateformat, timezone
 
-from cases.models import Answer, Assessment, Case, ReviewComment
+from cases.models import Answer, Assessment, Case, ReviewComment, SecondMarking
 from inspections.applicability import NA
 from inspections.errors import NotAllowed, Refused, StaleVersion
 from inspections.history import save_recorded
@@ -364,6 +364,9 @@ def allocate(*, user, cases: list[Case], assessor, reason: str = "") -> int:
             state = getattr(getattr(item, "assessment", None), "state", None)
             if state == State.APPROVED:
                 raise AssessmentError(f"{item.case_ref} is approved; reopen it before reallocating.")
+            if assessor is not None and SecondMarking.objects.filter(case=item, marker=assessor).exists():
+                # The second marker would then see the first assessment: the marking must stay blind.
+                raise AssessmentError(f"{_name(assessor)} is second-marking {item.case_ref}, so cannot assess it too.")
             item.assessor = assessor
             save_recorded(
                 item,

@@ -17,6 +17,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from inspections.framework_report import attach_file, report_files
 from inspections.framework_schema import validate_definition
 from inspections.framework_versions import previous_version_problems
 from inspections.models import (
@@ -97,7 +98,10 @@ def parse_file(path: Path) -> ParsedFramework:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise FrameworkFileError([f"{name}: {where}YAML syntax error: {problem}"]) from None
-    definition, problems = validate_definition(raw)
+    layouts = report_layouts()
+    definition, problems = validate_definition(raw, layouts)
+    if not problems:
+        problems += _read_report_files(path, definition["report"], layouts)
     match = FILE_NAME_RE.match(path.name)
     if match and not problems:
         if match["code"] != definition["code"] or match["version"] != definition["version"]:
@@ -108,6 +112,36 @@ def parse_file(path: Path) -> ParsedFramework:
     if problems:
         raise FrameworkFileError([f"{name}: {problem}" for problem in problems])
     return ParsedFramework(path, definition, definition_hash(definition))
+
+
+def report_layouts() -> dict:
+    """The report layouts a framework file may name: asked of the one registry, in the reports app."""
+    from reports.layouts import catalogue
+
+    return catalogue()
+
+
+def _read_report_files(path: Path, report: dict, layouts: dict) -> list[str]:
+    """Read the fixed texts the report names (paths relative to the framework file) into the definition."""
+    problems = []
+    for index, relative, kind in report_files(report, layouts):
+        part = report["parts"][index]
+        where = f"report.parts[{index}] ({part['id']}).file: {relative}"
+        try:
+            text = (path.parent / relative).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(f"{where}: no such file (paths are relative to the framework file)")
+            continue
+        except IsADirectoryError:
+            problems.append(f"{where}: is a folder, not a file")
+            continue
+        except UnicodeDecodeError as error:
+            problems.append(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})")
+            continue
+        problem = attach_file(report, index, kind, text)
+        if problem:
+            problems.append(f"{where}: {problem}")
+    return problems
 
 
 def parse_files(paths: list[Path]) -> list[ParsedFramework]:

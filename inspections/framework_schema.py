@@ -9,8 +9,10 @@ The checks are collected, not stopped at the first, so an author sees every prob
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from inspections.framework_report import validate_report
 from inspections.framework_versions import replacement_problems
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,6 +39,7 @@ TOP_KEYS = {
     "comment_scale",
     "sample",
     "previous_version",
+    "report",
 }
 TOP_REQUIRED = {
     "code",
@@ -50,6 +53,7 @@ TOP_REQUIRED = {
     "rules",
     "judgement_scales",
     "sample",
+    "report",
 }
 ATTRIBUTE_KEYS = {"code", "label", "help", "choices", "choice_labels", "multiple", "type"}
 SCALE_KEYS = {"label", "allows_na", "options"}
@@ -165,7 +169,8 @@ def _unique(problems: Problems, where: str, what: str, code: str, seen: dict[str
         seen[code] = where
 
 
-def validate_definition(raw: Any) -> tuple[dict, list[str]]:
+def validate_definition(raw: Any, layouts: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> tuple[dict, list[str]]:
+    """`layouts`: the report layouts and the kinds of part each builds (reports.layouts.catalogue())."""
     problems = Problems()
     if not problems.keys("", raw, TOP_KEYS, TOP_REQUIRED):
         return {}, problems.items
@@ -192,6 +197,7 @@ def validate_definition(raw: Any) -> tuple[dict, list[str]]:
     definition["sample"] = _sample(problems, raw.get("sample"), attributes)
     if raw.get("previous_version") is not None:
         definition["previous_version"] = str(raw["previous_version"])
+    definition["report"] = validate_report(problems, raw.get("report"), layouts)
     _check_rules_against_content(problems, definition)
     for where, message in replacement_problems(definition):
         problems.add(where, message)

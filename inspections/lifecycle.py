@@ -42,6 +42,10 @@ STAGES: dict[Action, frozenset[str]] = {
     Action.EDIT_REPORT: UNPUBLISHED,
     Action.PUBLISH: frozenset({Status.FINALISED, Status.REVISION}),
     Action.START_REVISION: frozenset({Status.PUBLISHED}),
+    # Second marking feeds reconciled answers into the case record, so it follows the record.
+    Action.ASSIGN_SECOND_MARKING: SCORES_OPEN,
+    Action.SECOND_MARK: SCORES_OPEN,
+    Action.RECONCILE: SCORES_OPEN,
 }
 
 # The moves move_to accepts.
@@ -62,6 +66,9 @@ WHAT: dict[Action, str] = {
     Action.JUDGE: "judgements cannot change",
     Action.FINALISE: "they cannot be finalised again",
     Action.EDIT_REPORT: "the report cannot change",
+    Action.ASSIGN_SECOND_MARKING: "cases cannot be chosen for second marking",
+    Action.SECOND_MARK: "second marking cannot change",
+    Action.RECONCILE: "second marking cannot be reconciled",
 }
 
 WHY: dict[str, str] = {

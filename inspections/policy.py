@@ -47,10 +47,16 @@ class Action(StrEnum):
     EDIT_REPORT = "edit_report"  # narrative, and asking for a rendering
     PUBLISH = "publish"
     START_REVISION = "start_revision"
+    # Blind second marking (cases.second_marking).
+    ASSIGN_SECOND_MARKING = "assign_second_marking"  # pick cases and their second markers
+    SECOND_MARK = "second_mark"  # be a second marker (of the cases one is assigned; see may_second_mark)
+    RECONCILE = "reconcile"  # decide which answer stands where the two markings disagree
 
 
 LEADS = frozenset({Role.LEAD, ADMIN})
 ASSESSORS = frozenset({Role.INSPECTOR, Role.LOCAL_ASSESSOR, Role.LEAD})
+# Not leads or observers: they see every assessment, so their marking could not be blind.
+SECOND_MARKERS = frozenset({Role.INSPECTOR, Role.LOCAL_ASSESSOR})
 
 # Who may do each action. PUBLISH adds leads when settings.LEADS_MAY_PUBLISH is on.
 RULES: dict[Action, frozenset[str]] = {
@@ -69,6 +75,9 @@ RULES: dict[Action, frozenset[str]] = {
     Action.EDIT_REPORT: LEADS,
     Action.PUBLISH: frozenset({ADMIN}),
     Action.START_REVISION: frozenset({ADMIN}),
+    Action.ASSIGN_SECOND_MARKING: LEADS,
+    Action.SECOND_MARK: SECOND_MARKERS,
+    Action.RECONCILE: LEADS,
 }
 
 REFUSALS: dict[Action, str] = {
@@ -87,6 +96,9 @@ REFUSALS: dict[Action, str] = {
     Action.EDIT_REPORT: "Only the lead inspector can change the report.",
     Action.PUBLISH: "Only an administrator can publish reports.",
     Action.START_REVISION: "Only an administrator can start a revision of a published report.",
+    Action.ASSIGN_SECOND_MARKING: "Only the lead inspector can choose cases for second marking.",
+    Action.SECOND_MARK: "Only inspectors and local assessors second-mark cases.",
+    Action.RECONCILE: "Only the lead inspector can reconcile second marking.",
 }
 
 
@@ -218,6 +230,12 @@ def may_assess_case(user, case, access: Access) -> bool:
         and access.role in ASSESSORS
         and access.may(Action.ASSESS)
     )
+
+
+def may_second_mark(user, second_marking, access: Access) -> bool:
+    """The second marker assigned to the case, in a role that may second-mark; nobody else, not even
+    the lead, answers for them (the marking is blind and theirs)."""
+    return user is not None and second_marking.marker_id == getattr(user, "pk", None) and access.may(Action.SECOND_MARK)
 
 
 # ------------------------------------------------------------------------------------ programmes

@@ -46,6 +46,8 @@ def inspection_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "is_lead": access.is_lead,
             "sees_all_cases": access.may(Action.SEE_ALL_CASES),
+            # Cases this person second-marks (blind: a link to their own list, never to the first assessment).
+            "second_markings": request.user.second_markings.filter(case__inspection=inspection).count(),
         },
     )
 

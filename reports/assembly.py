@@ -1,11 +1,12 @@
 """The report, assembled from one JSON-serialisable snapshot of an inspection.
 
 `build_snapshot` gathers everything a report prints — scores and judgements (the export_scores
-document), narrative, team and sample figures — as plain data. `assemble_report` turns such a
-dict into the template context, part by part in the order of the reference report structure for the
-framework's generation. Live rendering is assemble(build_snapshot(inspection)); a published
-report renders its frozen PublishedReport.snapshot the same way, so what was published can be
-rendered again byte-for-byte in content, whatever has changed since.
+document), narrative, team, sample figures, answer counts and the framework's report settings with
+its fixed texts — as plain data. `assemble_report` turns such a dict into the template context, part
+by part in the order the framework file declares, each built by its layout (reports.layouts).
+Live rendering is assemble(build_snapshot(inspection)); a published report renders its frozen
+verified PublishedReport snapshot the same way, so what was published can be rendered again byte-for-byte in
+content, whatever has changed since.
 """
 
 from __future__ import annotations
@@ -13,27 +14,26 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Answer, Case
 from cases.sample import percent
 from inspections.describe import value_label
 from inspections.models import Inspection, Membership
-from reports import assembly_iaow, assembly_omi, assembly_omi2
-from reports.assembly_common import ReportData, css_string
+from reports.assembly_data import ReportData, css_string
+from reports.layouts import kinds_of
 from reports.models import ReportContent
 from scoring.scores import score_document
 from scoring.tallies import DRAFT_STATES, FINAL_STATES
 
-SNAPSHOT_FORMAT = 1
-SNAPSHOT_KEYS = ("format", "built_at", "inspection", "framework", "scores", "narrative", "team", "sample")
+SNAPSHOT_FORMAT = 2
+SNAPSHOT_KEYS = ("format", "built_at", "inspection", "framework", "scores", "narrative", "team", "sample", "answers")
 
 # Attributes whose distribution over the sample is charted, when the framework has them.
 SAMPLE_ATTRIBUTES = ("case_type", "terminated", "gender", "ethnicity", "rosh", "principal_offence")
 ROLE_ORDER = [Membership.Role.LEAD, Membership.Role.INSPECTOR, Membership.Role.LOCAL_ASSESSOR, Membership.Role.OBSERVER]
-
-BUILDERS = {"omi": assembly_omi.build_parts, "omi2": assembly_omi2.build_parts, "iaow": assembly_iaow.build_parts}
 
 
 # ------------------------------------------------------------------------------------ snapshot
@@ -44,6 +44,7 @@ def build_snapshot(inspection: Inspection) -> dict[str, Any]:
     framework = inspection.framework
     scores = score_document(inspection)
     content = ReportContent.objects.filter(inspection=inspection).first() or ReportContent(inspection=inspection)
+    outline = _framework_outline(framework.definition, framework.code, framework.version)
     return {
         "format": SNAPSHOT_FORMAT,
         "built_at": timezone.now().isoformat(),
@@ -55,11 +56,12 @@ def build_snapshot(inspection: Inspection) -> dict[str, Any]:
             "fieldwork_end": _iso(inspection.fieldwork_end),
             "report_date": timezone.localdate().isoformat(),
         },
-        "framework": _framework_outline(framework.definition, framework.code, framework.version, framework.generation),
+        "framework": outline,
         "scores": scores.data,
-        "narrative": _narrative(inspection, content),
+        "narrative": narrative_of(inspection, content),
         "team": _team(inspection),
         "sample": _sample(inspection, final=scores.final),
+        "answers": _answers(inspection, list(outline["questions"]), final=scores.final),
     }
 
 
@@ -67,13 +69,42 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _framework_outline(definition: dict, code: str, version: str, generation: str) -> dict[str, Any]:
-    """The parts of the framework the report prints (titles, descriptors, scales, rules)."""
+def charted_questions(report: dict) -> list[str]:
+    """The questions whose answer counts the report charts (IAOW data summaries and in-text charts)."""
+    codes: list[str] = []
+    for spec in report["parts"]:
+        if spec["part"] != "outcomes":
+            continue
+        for declared in spec.get("data_summary", {}).values():
+            codes += declared["questions"]
+        for charts in spec.get("charts", {}).values():
+            for chart in charts:
+                codes += chart["questions"]
+    return list(dict.fromkeys(codes))
+
+
+def _framework_outline(definition: dict, code: str, version: str) -> dict[str, Any]:
+    """The parts of the framework the report prints (titles, descriptors, scales, rules, report settings)."""
+    charted = set(charted_questions(definition["report"]))
+    questions = {
+        question["code"]: {
+            "text": question["text"],
+            "options": [
+                {"code": option["code"], "label": option["label"]}
+                for option in definition["scales"][question["scale"]]["options"]
+            ],
+        }
+        for section in definition["sections"]
+        for criterion in section["criteria"]
+        for question in criterion["questions"]
+        if question["code"] in charted
+    }
     return {
         "code": code,
         "version": version,
         "title": definition["title"],
-        "generation": generation,
+        "report": definition["report"],
+        "questions": questions,
         "sections": [
             {
                 "code": section["code"],
@@ -109,13 +140,10 @@ def _framework_outline(definition: dict, code: str, version: str, generation: st
     }
 
 
-def narrative_of(inspection: Inspection) -> dict[str, Any]:
-    """The report's written parts as they are now (what a publisher checks has not changed)."""
-    content = ReportContent.objects.filter(inspection=inspection).first() or ReportContent(inspection=inspection)
-    return _narrative(inspection, content)
-
-
-def _narrative(inspection: Inspection, content: ReportContent) -> dict[str, Any]:
+def narrative_of(inspection: Inspection, content: ReportContent | None = None) -> dict[str, Any]:
+    """Everything the lead has written or entered for the report, as plain data."""
+    if content is None:
+        content = ReportContent.objects.filter(inspection=inspection).first() or ReportContent(inspection=inspection)
     return {
         "foreword": content.foreword,
         "acknowledgements": content.acknowledgements,
@@ -141,7 +169,38 @@ def _narrative(inspection: Inspection, content: ReportContent) -> dict[str, Any]
             {"title": item.title, "criterion": item.criterion, "text": item.text}
             for item in inspection.good_practice.order_by("position")
         ],
+        "performance": [
+            {
+                "group": row.group,
+                "measure": row.measure,
+                "target": row.target,
+                "area": row.area_figure,
+                "regional": row.regional_figure,
+                "national": row.national_figure,
+            }
+            for row in inspection.performance_rows.order_by("position")
+        ],
     }
+
+
+def _answers(inspection: Inspection, codes: list[str], *, final: bool) -> dict[str, dict[str, int]]:
+    """How many counted assessments gave each option to the charted questions (N/A and blanks left out)."""
+    if not codes:
+        return {}
+    states = FINAL_STATES if final else DRAFT_STATES
+    rows = (
+        Answer.objects.filter(
+            assessment__case__inspection=inspection, assessment__state__in=states, question__code__in=codes
+        )
+        .exclude(value__in=["", Answer.NA])
+        .values_list("question__code", "value")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for code, value, count in rows:
+        counts.setdefault(code, {})[value] = count
+    return counts
 
 
 def _team(inspection: Inspection) -> list[dict[str, str]]:
@@ -221,8 +280,10 @@ def assemble_report(
 
 def assemble(snapshot: dict[str, Any], *, draft: bool) -> dict[str, Any]:
     data = ReportData(snapshot, draft=draft)
-    builder = BUILDERS.get(data.generation, assembly_omi.build_parts)  # unknown programmes: the OMI layout
-    parts = data.finish(builder(data))
+    parts: list[dict] = []
+    for spec, kind in kinds_of(data.report):
+        built = kind.build(data, spec)
+        parts += [item for item in (built if isinstance(built, list) else [built]) if item]
     info = snapshot["inspection"]
     return {
         "report": {
@@ -231,8 +292,7 @@ def assemble(snapshot: dict[str, Any], *, draft: bool) -> dict[str, Any]:
             "area": data.area,
             "inspection_title": info["title"],
             "slug": info["slug"],
-            "generation": data.generation,
-            "programme": data.programme,
+            "layout": data.report["layout"],
             "framework": snapshot["framework"]["code"],
             "draft": draft,
             "date": data.month_year,
@@ -244,8 +304,19 @@ def assemble(snapshot: dict[str, Any], *, draft: bool) -> dict[str, Any]:
         },
         "parts": parts,
         "contents": [part for part in parts if part.get("contents")],
+        "link_titles": link_titles(parts),
         "values": data.values,
     }
+
+
+def link_titles(parts: list[dict]) -> dict[str, str]:
+    """What each place a link can point at is called (parts, their entries and sub-headings)."""
+    titles: dict[str, str] = {}
+    for item in parts:
+        titles[item["id"]] = item["title"]
+        for child in item.get("children", []) + item.get("subsections", []):
+            titles.setdefault(child["id"], child["title"])
+    return titles
 
 
 def report_html(context: dict[str, Any]) -> str:

@@ -13,9 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inspections.input_rules import LINE_MAX, NARRATIVE_MAX, text_problem
-from reports.markup import placeholder_errors
+from reports.markup import placeholder_errors, texts_in
 from reports.models import CriterionNarrative, ReportContent
-from reports.services import texts_in
 
 BULLET = re.compile(r"^\s*(?:[-*•]|\(?[a-z]\)|\d+[.)])\s+")
 
@@ -34,21 +33,33 @@ class LinesField(forms.CharField):
 
 
 class TableRowsField(forms.CharField):
-    """Table rows typed one per line as "label | value" (e.g. "Total caseload | 2,173")."""
+    """Table rows typed one per line, cells separated by a vertical bar (e.g. "Total caseload | 2,173").
+
+    `columns` is how many cells a row has; with `groups`, a line starting with "# " starts a group
+    of rows (stored as a row of one cell).
+    """
 
     widget = forms.Textarea
+
+    def __init__(self, *args, columns: int = 2, groups: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns, self.groups = columns, groups
 
     def to_python(self, value) -> list[list[str]]:
         rows, errors = [], []
         for number, line in enumerate(str(value or "").replace("\r\n", "\n").split("\n"), start=1):
             if not line.strip():
                 continue
+            if self.groups and line.strip().startswith("#"):
+                rows.append([line.strip().lstrip("#").strip()])
+                continue
             cells = [cell.strip() for cell in line.split("|")]
-            if len(cells) != 2 or not all(cells):
+            if len(cells) != self.columns or not cells[0]:
+                example = " | ".join(["label"] + ["value"] * (self.columns - 1))
                 errors.append(
                     ValidationError(
-                        f"Line {number} (‘{line.strip()[:40]}’): write the label, a vertical bar | and the value, "
-                        "e.g. “Total caseload | 2,173”"
+                        f"Line {number} (‘{line.strip()[:40]}’): write {self.columns} cells separated by a vertical "
+                        f"bar |, e.g. “{example}”"
                     )
                 )
             rows.append(cells)
@@ -58,7 +69,10 @@ class TableRowsField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
-            return "\n".join(" | ".join(str(cell) for cell in row) for row in value)
+            return "\n".join(
+                f"# {row[0]}" if self.groups and len(row) == 1 else " | ".join(str(cell) for cell in row)
+                for row in value
+            )
         return value
 
 
@@ -107,9 +121,11 @@ class PartField:
     target: str
     key: str | None
     label: str
-    kind: str = "text"  # text (paragraphs), line (one line), table (label | value rows), yes_no
+    kind: str = "text"  # text (paragraphs), line (one line), lines (a list), table (rows of cells), yes_no
     hint: str = ""
     optional: bool = False  # not needed for the part to count as completed
+    columns: int = 2  # cells per row of a table
+    groups: bool = False  # a table's "# " lines start groups of rows
 
     @property
     def name(self) -> str:
@@ -123,7 +139,11 @@ class PartField:
 
     def form_field(self) -> forms.Field:
         if self.kind == "table":
-            return TableRowsField(label=self.label, help_text=self.hint, required=False)
+            return TableRowsField(
+                label=self.label, help_text=self.hint, required=False, columns=self.columns, groups=self.groups
+            )
+        if self.kind == "lines":
+            return LinesField(label=self.label, help_text=self.hint, required=False)
         if self.kind == "yes_no":
             return forms.ChoiceField(
                 label=self.label, help_text=self.hint, choices=YES_NO, required=False, widget=forms.RadioSelect
@@ -154,166 +174,10 @@ class Part:
         return "in_progress" if any(field.is_filled(content) for field in self.fields) else "not_started"
 
 
-PARAGRAPHS = "Paragraphs separated by a blank line; lines starting with “- ” form a bulleted list."
-TABLE = "One row per line: the label, a vertical bar | and the value."
-
-
-def report_parts(inspection) -> dict[str, Part]:
-    """The free-standing parts of this inspection's report, in order; which exist depends on the generation."""
-    generation = inspection.framework.generation
-    definition = inspection.framework.definition
-    area = inspection.area.name
-    chapter = "Outcome" if generation == "iaow" else "Section"
-    summaries = [
-        PartField("summaries", s["code"], f"{chapter} {s['code']}: {s['title']}", hint=PARAGRAPHS)
-        for s in definition["sections"]
-    ]
-    if generation == "omi":  # the OMI summary ends with the Risk of Harm thread (the reference report structure §1.1)
-        summaries += [PartField("summaries", h["code"], h["title"], hint=PARAGRAPHS) for h in definition["headlines"]]
-    parts = [
-        Part(
-            "foreword",
-            "Foreword",
-            "Signed by HM Chief Inspector of Probation.",
-            (PartField("foreword", None, "Foreword", hint=PARAGRAPHS),),
-        ),
-        Part("summaries", "Summary", f"A summary of the findings for each {chapter.lower()}.", tuple(summaries)),
-    ]
-    if generation in {"omi", "omi2"}:
-        next_steps = [
-            PartField("further_inspection", None, f"Will there be a further inspection in {area}?", kind="yes_no"),
-            PartField(
-                "next_steps",
-                None,
-                "Next steps (optional)",
-                hint="Leave blank for the standard paragraph on the improvement plan. " + PARAGRAPHS,
-                optional=True,
-            ),
-        ]
-        parts.append(
-            Part("next_steps", "Next steps", "The improvement plan and any further inspection.", tuple(next_steps))
-        )
-    if generation == "iaow":
-        service_users = (
-            PartField("service_users", "courts", "Comments from sentencers (Outcome 1)", hint=PARAGRAPHS),
-            PartField(
-                "service_users", "offenders", "Offenders' survey results and comments (Outcome 2)", hint=PARAGRAPHS
-            ),
-            PartField("service_users", "victims", "Comments from victims (Outcome 5)", hint=PARAGRAPHS),
-        )
-    else:
-        service_users = (
-            PartField("service_users", "offenders", "Offenders", hint=PARAGRAPHS),
-            PartField("service_users", "victims", "Victims", hint=PARAGRAPHS),
-            PartField("service_users", "courts", "Courts", hint=PARAGRAPHS),
-        )
-    parts.append(
-        Part(
-            "service_users",
-            "Service users' perspective",
-            "Interview, questionnaire and survey results with comments.",
-            service_users,
-        )
-    )
-    parts.append(_framework_part(generation, area))
-    parts.append(
-        Part(
-            "contextual",
-            "Contextual information",
-            f"Figures about {area} for the appendix.",
-            tuple(_contextual_fields(generation)),
-        )
-    )
-    parts.append(
-        Part(
-            "acknowledgements",
-            "Acknowledgements",
-            "Thanks, and the team by role.",
-            (PartField("acknowledgements", None, "Acknowledgements", hint=PARAGRAPHS),),
-        )
-    )
-    return {part.key: part for part in parts}
-
-
-def _framework_part(generation: str, area: str) -> Part:
-    if generation == "omi":
-        return Part(
-            "framework_parts",
-            f"Offender management in {area} and in the prison",
-            "The offender management model in the area, and findings from the custodial visit.",
-            (
-                PartField("framework_parts", "area", f"Offender management in {area}", hint=PARAGRAPHS),
-                PartField(
-                    "framework_parts", "prison_name", "Prison visited", kind="line", hint="For example, HMP Lincoln"
-                ),
-                PartField("framework_parts", "prison", "Offender management in the prison", hint=PARAGRAPHS),
-            ),
-        )
-    if generation == "omi2":
-        return Part(
-            "framework_parts",
-            "Ofsted and performance data",
-            "Ofsted's verdict, and the Integrated Probation Performance Framework appendix.",
-            (
-                PartField(
-                    "framework_parts",
-                    "ofsted",
-                    "Ofsted: overall effectiveness including capacity to improve",
-                    hint=PARAGRAPHS,
-                ),
-                PartField(
-                    "framework_parts",
-                    "ippf",
-                    "Integrated Probation Performance Framework",
-                    kind="table",
-                    hint=f"{TABLE} For example, “Tier 4 OASys Assess | 84%”.",
-                ),
-            ),
-        )
-    return Part(
-        "framework_parts",
-        "Offending-related factors",
-        "The table of offending-related factors in Outcome 3.",
-        (
-            PartField(
-                "framework_parts",
-                "offending_factors",
-                "Offending-related factors",
-                kind="table",
-                hint=f"{TABLE} For example, “alcohol misuse (50) | 60%”.",
-            ),
-        ),
-    )
-
-
-def _contextual_fields(generation: str) -> list[PartField]:
-    def table(key: str, label: str, example: str) -> PartField:
-        return PartField("contextual", key, label, kind="table", hint=f"{TABLE} For example, “{example}”.")
-
-    fields = [
-        table("caseload", "Caseload", "Total caseload | 2,173"),
-        table("ethnicity", "Ethnicity", "% white | 97"),
-        table("gender", "Gender", "% male | 87"),
-    ]
-    if generation == "omi":
-        fields += [
-            table("mappa", "Cases subject to MAPPA", "Level 1 | 71"),
-            table("ppo", "Prolific and other priority offenders", "Number of PPO cases | 41"),
-        ]
-    if generation in {"omi", "omi2"}:
-        fields.append(table("budgets", "Revenue budgets", "Total revenue budget in 2006/2007 | £8,804,000"))
-    if generation == "omi":
-        fields.append(table("approved_premises", "Approved premises", "Wordsworth House | capacity 18"))
-    if generation == "iaow":
-        fields += [
-            table("demographics", "Demographic data by local authority", "Liverpool | unemployment 11.7%"),
-            table(
-                "crime",
-                "Crime Survey for England and Wales",
-                "Violence against the person offences per 1000 adults | 10",
-            ),
-        ]
-    return fields
+PARAGRAPHS = (
+    "Paragraphs separated by a blank line; a new line starts a new line; lines starting with “- ” form a bulleted list."
+)
+TABLE = "One row per line, the cells separated by a vertical bar |."
 
 
 class PartForm(ReportForm):
@@ -353,30 +217,6 @@ class PartForm(ReportForm):
 
 # --- Criterion narratives -----------------------------------------------------------------------------------------
 
-LETTERED = "One per line. They are lettered (a), (b), … in the report."
-NUMBERED = "One per line. They are numbered in the report."
-
-
-def narrative_inputs(generation: str, target: dict, is_section: bool) -> list[tuple[str, str, str]]:
-    """(field, label, hint) of the narrative of a criterion or section, by generation."""
-    if generation == "iaow":
-        if is_section:
-            return [
-                ("strengths", "Key strengths", NUMBERED),
-                ("areas_for_improvement", "Key areas for improvement", NUMBERED),
-            ]
-        return [
-            (
-                "commentary",
-                "Explanation of findings",
-                "Paragraphs separated by a blank line (they are numbered in the report); lines starting with "
-                "“- ” form a bulleted list. Practice illustrations can go here too.",
-            )
-        ]
-    if is_section:
-        return [("commentary", f"Commentary on {target['title'].lower()} as a whole", PARAGRAPHS)]
-    return [("strengths", "Strengths", LETTERED), ("areas_for_improvement", "Areas for improvement", LETTERED)]
-
 
 class CriterionNarrativeForm(ReportForm):
     base = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -395,6 +235,48 @@ class CriterionNarrativeForm(ReportForm):
             for name in ("strengths", "areas_for_improvement", "commentary")
             if name in self.fields
         }
+
+
+# --- Performance against targets ---------------------------------------------------------------------------------
+
+PERFORMANCE_COLUMNS = ("measure", "target", "area", "regional", "national")
+
+
+class PerformanceForm(ReportForm):
+    """The whole performance table in one text box: "# " lines start a block of measures."""
+
+    rows = TableRowsField(
+        label="Performance against targets",
+        required=False,
+        columns=len(PERFORMANCE_COLUMNS),
+        groups=True,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+
+    def __init__(self, *args, rows, area: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rows"].help_text = (
+            f"One measure per line: the measure, the target, {area}'s figure, the region's figure and the national "
+            "figure, separated by a vertical bar | (leave a cell empty where there is no figure). Figures are "
+            "printed as typed, so add * where a target was met. A line starting with “# ” starts a block, e.g. "
+            "“# NPS Performance Data”."
+        )
+        lines, group = [], None
+        for row in rows:
+            if row.group and row.group != group:
+                group = row.group
+                lines.append([group])
+            lines.append([row.measure, row.target, row.area_figure, row.regional_figure, row.national_figure])
+        self.fields["rows"].initial = lines
+
+    def clean_rows(self) -> list[dict]:
+        result, group = [], ""
+        for cells in self.cleaned_data["rows"]:
+            if len(cells) == 1:
+                group = cells[0]
+                continue
+            result.append({"group": group, **dict(zip(PERFORMANCE_COLUMNS, cells, strict=True))})
+        return result
 
 
 # --- Recommendations and good practice ------------------------------------------------------------------------------

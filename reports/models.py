@@ -92,6 +92,30 @@ class GoodPractice(models.Model):
         return self.title
 
 
+class PerformanceRow(models.Model):
+    """One row of the area's performance against national and regional targets (OMI criterion 4.2),
+    entered by the lead from the performance data of the time; figures are kept as printed ("98%*")."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="performance_rows")
+    position = models.PositiveIntegerField()
+    group = models.CharField(max_length=200, blank=True, help_text="The block of measures it belongs to.")
+    measure = models.CharField(max_length=300)
+    target = models.CharField(max_length=60, blank=True)
+    area_figure = models.CharField(max_length=60, blank=True)
+    regional_figure = models.CharField(max_length=60, blank=True)
+    national_figure = models.CharField(max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "position"], name="performance_row_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.measure
+
+
 class ReportRender(models.Model):
     """One request to render the report to PDF, run in the background."""
 

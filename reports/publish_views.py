@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
@@ -42,7 +43,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
     from reports.rendering import report_html
 
     access = _readers(request.user, slug)
-    return HttpResponse(report_html(access.inspection))
+    return HttpResponse(report_html(access.inspection, back_url=reverse("report_status", args=[slug])))
 
 
 @login_required

@@ -8,8 +8,6 @@ by django-simple-history, with the acting user and a short reason on every saved
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
@@ -19,8 +17,8 @@ from inspections.history import delete_recorded, save_recorded
 from inspections.lifecycle import authorise
 from inspections.models import Inspection
 from inspections.policy import Action
-from reports.markup import placeholder_errors
-from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
+from reports.markup import placeholder_errors, texts_in
+from reports.models import CriterionNarrative, GoodPractice, PerformanceRow, Recommendation, ReportContent
 
 TEXT_FIELDS = {"foreword", "next_steps", "acknowledgements"}
 JSON_FIELDS = {"summaries", "service_users", "framework_parts", "contextual"}
@@ -84,34 +82,21 @@ def criterion_codes(inspection: Inspection) -> list[str]:
 
 
 def narrative_codes(inspection: Inspection) -> list[str]:
-    """Criteria, and sections where the generation has a narrative for a section as a whole.
+    """Criteria, and sections where the report has a narrative for a section as a whole.
 
-    IAOW gives each outcome (section) its key strengths and areas for improvement; OMI2 closes each of
-    sections 1-3 with a commentary on the section as a whole (the reference report structure §2.2, §3.2).
+    Which sections have one, and what it holds, is said by the parts the framework file declares
+    (reports.layouts.narrative_inputs): IAOW's key strengths and areas per outcome, OMI2's commentary
+    on each case section as a whole.
     """
+    from reports.layouts import narrative_inputs
+
     definition = inspection.framework.definition
     codes = []
     for section in definition["sections"]:
-        if _has_section_narrative(inspection.framework.generation, section):
+        if narrative_inputs(definition["report"], section, True):
             codes.append(section["code"])
         codes.extend(c["code"] for c in section["criteria"])
     return codes
-
-
-def _has_section_narrative(generation: str, section: dict) -> bool:
-    return generation == "iaow" or (generation == "omi2" and section["kind"] == "case")
-
-
-def texts_in(value) -> Iterable[str]:
-    """Every string inside a value made of strings, lists and dicts."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from texts_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from texts_in(item)
 
 
 def _check_placeholders(inspection: Inspection, values: dict) -> None:
@@ -175,6 +160,45 @@ def save_content(*, user, inspection: Inspection, fields: dict, base_version: in
     return content
 
 
+# --- Performance against targets --------------------------------------------------------------------------------
+
+
+def save_performance_rows(*, user, inspection: Inspection, rows: list[dict]) -> list[PerformanceRow]:
+    """Replace the performance table: rows of {group, measure, target, area, regional, national}.
+
+    Rows whose content is unchanged keep their row (and history); changed ones are saved with history,
+    missing ones deleted with history.
+    """
+    fields = ("group", "measure", "target", "area_figure", "regional_figure", "national_figure")
+    for number, row in enumerate(rows, start=1):
+        if not (row.get("measure") or "").strip():
+            raise ReportError(f"Row {number} has no measure.", field="rows")
+    with transaction.atomic():
+        inspection = _lock_for_change(user, inspection)
+        existing = {row.position: row for row in inspection.performance_rows.all()}
+        saved = []
+        for position, row in enumerate(rows, start=1):
+            values = {
+                "group": row.get("group", ""),
+                "measure": row["measure"].strip(),
+                "target": row.get("target", ""),
+                "area_figure": row.get("area", ""),
+                "regional_figure": row.get("regional", ""),
+                "national_figure": row.get("national", ""),
+            }
+            current = existing.pop(position, None) or PerformanceRow(inspection=inspection, position=position)
+            if current.pk and all(getattr(current, name) == values[name] for name in fields):
+                saved.append(current)
+                continue
+            for name, value in values.items():
+                setattr(current, name, value)
+            save_recorded(current, user=user, reason=f"Performance row {position} saved")
+            saved.append(current)
+        for leftover in existing.values():
+            delete_recorded(leftover, user=user, reason=f"Performance row {leftover.position} deleted")
+    return saved
+
+
 # --- Criterion narratives --------------------------------------------------------------------------------------
 
 
@@ -193,7 +217,7 @@ def save_criterion_narrative(
     commentary: str | None = None,
     base: str | None = None,
 ) -> CriterionNarrative:
-    """Save the narrative of a criterion (or of a section, where the generation has one).
+    """Save the narrative of a criterion (or of a section, where the report has one).
 
     A part given as None is left as it is. `base` is the narrative_token of the version the change was
     based on; a different saved version is refused, so nobody overwrites text they have not seen (None

@@ -24,10 +24,10 @@ from reports.forms import (
     GoodPracticeForm,
     Part,
     PartForm,
+    PerformanceForm,
     RecommendationForm,
-    narrative_inputs,
-    report_parts,
 )
+from reports.layouts import entry_parts, kinds_of, narrative_inputs, performance_spec
 from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
 from reports.services import (
     StaleContent,
@@ -41,6 +41,7 @@ from reports.services import (
     placeholder_codes,
     save_content,
     save_criterion_narrative,
+    save_performance_rows,
     update_good_practice,
     update_recommendation,
 )
@@ -113,20 +114,25 @@ def _task(title: str, url: str, status: str, hint: str = "") -> dict:
     return {"title": title, "url": url, "status": status, "status_label": STATUS_LABELS[status], "hint": hint}
 
 
+def report_parts(inspection: Inspection) -> dict[str, Part]:
+    """The parts of this inspection's report the lead enters, by key, in report order."""
+    return {entry.key: entry for _, entry in entry_parts(inspection.framework.definition, inspection.area.name)}
+
+
 def _narrative_groups(inspection: Inspection, narratives: dict[str, CriterionNarrative]) -> list[dict]:
-    """One group of tasks per section: its own narrative where the generation has one, then its criteria."""
+    """One group of tasks per section: its own narrative where the report has one, then its criteria."""
     slug = inspection.slug
-    generation = inspection.framework.generation
+    definition = inspection.framework.definition
+    report = definition["report"]
+    chapter = report["chapter"]
     groups = []
-    chapter = "Outcome" if generation == "iaow" else "Section"
-    codes = set(narrative_codes(inspection))
-    for section in inspection.framework.definition["sections"]:
-        targets = [(section, True)] if section["code"] in codes else []
+    for section in definition["sections"]:
+        targets = [(section, True)] if narrative_inputs(report, section, True) else []
         targets += [(criterion, False) for criterion in section["criteria"]]
         tasks = []
         for target, is_section in targets:
             narrative = narratives.get(target["code"])
-            inputs = narrative_inputs(generation, target, is_section)
+            inputs = narrative_inputs(report, target, is_section)
             filled = narrative is not None and any(getattr(narrative, name) for name, _, _ in inputs)
             title = inputs[0][1] if is_section and len(inputs) == 1 else f"{target['code']} {target['title']}"
             if is_section and len(inputs) > 1:
@@ -145,53 +151,65 @@ def _narrative_groups(inspection: Inspection, narratives: dict[str, CriterionNar
 
 @login_required
 def report_content(request: HttpRequest, slug: str) -> HttpResponse:
-    """A task list of every part of the report the inspectors write or enter."""
+    """A task list of every part of the report the inspectors write or enter, in the order of the report."""
     inspection = _lead_access(request.user, slug).inspection
     content = _content(inspection)
-    parts = report_parts(inspection)
+    entries = {spec["id"]: entry for spec, entry in entry_parts(inspection.framework.definition, inspection.area.name)}
     narratives = {n.code: n for n in inspection.criterion_narratives.all()}
     recommendations = inspection.recommendations.count()
     examples = inspection.good_practice.count()
-
-    def part_task(key: str) -> dict:
-        part = parts[key]
-        return _task(part.title, reverse("edit_report_part", args=[slug, key]), part.status(content), part.hint)
+    performance_rows = inspection.performance_rows.count()
 
     def counted(count: int, noun: str) -> str:
         return f"{count} {noun}{'' if count == 1 else 's'}" if count else ""
 
-    groups = [
-        {"title": "Foreword and summary", "tasks": [part_task("foreword"), part_task("summaries")]},
-        {
-            "title": "Recommendations and next steps",
-            "tasks": [
+    groups: list[dict] = []
+    current: list[dict] = []
+
+    def close(title: str = "Report parts") -> None:
+        if current:
+            groups.append({"title": title, "tasks": list(current)})
+            current.clear()
+
+    for spec, kind in kinds_of(inspection.framework.definition["report"]):
+        entry = entries.get(spec["id"])
+        if entry is not None:
+            current.append(
+                _task(
+                    entry.title, reverse("edit_report_part", args=[slug, entry.key]), entry.status(content), entry.hint
+                )
+            )
+        if spec["part"] == "recommendations":
+            current.append(
                 _task(
                     "Recommendations",
                     reverse("recommendations", args=[slug]),
                     "completed" if recommendations else "not_started",
                     counted(recommendations, "recommendation"),
                 )
-            ]
-            + ([part_task("next_steps")] if "next_steps" in parts else []),
-        },
-        {
-            "title": "Good practice and service users",
-            "tasks": [
+            )
+        if spec["part"] in ("good_practice", "outcomes"):  # IAOW prints its examples inside the chapters
+            current.append(
                 _task(
-                    "Good practice",
+                    "Good practice" if spec["part"] == "good_practice" else "Practice illustrations",
                     reverse("good_practice", args=[slug]),
                     "completed" if examples else "not_started",
                     counted(examples, "example"),
-                ),
-                part_task("service_users"),
-            ],
-        },
-    ]
-    groups += _narrative_groups(inspection, narratives)
-    groups.append({"title": parts["framework_parts"].title, "tasks": [part_task("framework_parts")]})
-    groups.append(
-        {"title": "Appendix and acknowledgements", "tasks": [part_task("contextual"), part_task("acknowledgements")]}
-    )
+                )
+            )
+        if kind.narrative:
+            close()
+            groups += _narrative_groups(inspection, narratives)
+        if spec.get("performance"):
+            current.append(
+                _task(
+                    "Performance against targets",
+                    reverse("edit_performance", args=[slug]),
+                    "completed" if performance_rows else "not_started",
+                    counted(performance_rows, "row"),
+                )
+            )
+    close("Appendices and acknowledgements" if groups else "Report parts")
     tasks = [task for group in groups for task in group["tasks"]]
     return _page(
         request,
@@ -284,7 +302,7 @@ def _narrative_target(inspection: Inspection, code: str) -> tuple[dict, dict, bo
 def edit_criterion_narrative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     inspection = _lead_access(request.user, slug).inspection
     section, target, is_section = _narrative_target(inspection, code)
-    inputs = narrative_inputs(inspection.framework.generation, target, is_section)
+    inputs = narrative_inputs(inspection.framework.definition["report"], target, is_section)
     narrative = CriterionNarrative.objects.filter(inspection=inspection, code=code).select_related("updated_by").first()
     data = request.POST if request.method == "POST" else None
     known = placeholder_codes(inspection)
@@ -310,7 +328,7 @@ def edit_criterion_narrative(request: HttpRequest, slug: str, code: str) -> Http
         else:
             messages.success(request, f"Narrative of {code} saved.")
             return redirect("report_content", slug)
-    chapter = "Outcome" if inspection.framework.generation == "iaow" else "Section"
+    chapter = inspection.framework.definition["report"]["chapter"]
     return _page(
         request,
         "reports/content/criterion_narrative.html",
@@ -329,6 +347,36 @@ def edit_criterion_narrative(request: HttpRequest, slug: str, code: str) -> Http
             "their_name": their_name,
         },
         status=409 if stale else _status(form),
+    )
+
+
+# --- Performance against targets ---------------------------------------------------------------------------------
+
+
+@login_required
+def edit_performance(request: HttpRequest, slug: str) -> HttpResponse:
+    """The table of the area's performance against targets, where the report has one (OMI 4.2)."""
+    inspection = _lead_access(request.user, slug).inspection
+    spec = performance_spec(inspection.framework.definition["report"])
+    if spec is None:
+        raise Http404("This report has no performance table")
+    rows = list(inspection.performance_rows.order_by("position"))
+    data = request.POST if request.method == "POST" else None
+    form = PerformanceForm(data, rows=rows, area=inspection.area.name, known=placeholder_codes(inspection))
+    if form.is_bound and form.is_valid():
+        try:
+            save_performance_rows(user=request.user, inspection=inspection, rows=form.cleaned_data["rows"])
+        except Refused as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, "Performance table saved.")
+            return redirect("report_content", slug)
+    return _page(
+        request,
+        "reports/content/performance.html",
+        inspection,
+        {"form": form, "caption": spec.get("caption", "Performance against targets"), "criterion": spec["criterion"]},
+        status=_status(form),
     )
 
 

@@ -2,6 +2,12 @@
 
 Draft scores count submitted and approved assessments; final scores only approved ones. Once
 scores are finalised, everything reads the stored snapshot instead of recomputing.
+
+Boundary sensitivity (`flips_to_cross` on each criterion) is computed from the same tallies as the
+figures beside it: for draft scores the live tallies; for finalised scores the tallies stored in the
+snapshot's `rows`, never live answers, because the snapshot's figures are the published ones.
+Snapshots finalised from now on store it in their document; older ones get it computed from their
+rows when read.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from typing import Any
 from django.db.models import Q
 
 from inspections.models import Inspection
-from scoring.engine import InspectionScores, ScoringFramework, score_inspection
+from scoring.engine import InspectionScores, ScoringFramework, Tally, score_inspection
 from scoring.models import Judgement, ScoreSnapshot
 from scoring.rules import scoring_framework
+from scoring.sensitivity import Sensitivity, flippable_questions, inspection_sensitivity
 from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, programme_tallies, question_tallies
 
 Kind = Judgement.Kind
@@ -62,6 +69,27 @@ def score_programme(inspection_ids, *, final: bool = False):
         yield inspection_id, score_inspection(frameworks[framework_of[inspection_id]], tallies)
     for inspection_id in sorted(pending):  # nothing counted yet: every score n/a
         yield inspection_id, score_inspection(frameworks[framework_of[inspection_id]], {})
+
+
+def tallies_of(scores: InspectionScores) -> dict[str, Tally]:
+    return {code: Tally(question.sufficient, question.relevant) for code, question in scores.questions.items()}
+
+
+def tallies_from_rows(rows: list[dict[str, Any]]) -> dict[str, Tally]:
+    """The per-question tallies a finalised snapshot stored (one row per question per criterion)."""
+    return {row["question"]: Tally(row["sufficient"], row["relevant"]) for row in rows}
+
+
+def sensitivity(definition: dict, tallies: dict[str, Tally]) -> dict[str, Sensitivity]:
+    """Boundary sensitivity of every scored criterion, by criterion code."""
+    return inspection_sensitivity(scoring_framework(definition), tallies, flippable_questions(definition))
+
+
+def _add_flips(document: dict[str, Any], definition: dict, tallies: dict[str, Tally]) -> None:
+    by_code = sensitivity(definition, tallies)
+    for criterion in document["criteria"]:
+        found = by_code.get(criterion["code"])
+        criterion["flips_to_cross"] = found.flips_to_cross if found else None
 
 
 def criterion_judgement_kind(definition: dict) -> str | None:
@@ -143,7 +171,9 @@ class ScoreDocument:
 
 def build_document(inspection: Inspection, scores: InspectionScores) -> dict[str, Any]:
     """The document of the interface contract (`export_scores`), with the judgements beside the scores."""
-    document = apply_judgements(inspection, scores.as_dict())
+    document = scores.as_dict()
+    _add_flips(document, inspection.framework.definition, tallies_of(scores))
+    document = apply_judgements(inspection, document)
     counts = assessment_counts(inspection)
     return {
         "inspection": inspection.slug,
@@ -195,6 +225,8 @@ def score_document(inspection: Inspection) -> ScoreDocument:
     snapshot = current_snapshot(inspection)
     if snapshot:
         document = copy.deepcopy(snapshot.data["document"])
+        if any("flips_to_cross" not in criterion for criterion in document["criteria"]):
+            _add_flips(document, inspection.framework.definition, tallies_from_rows(snapshot.data["rows"]))
         if inspection.status == Inspection.Status.REVISION:
             document = apply_judgements(inspection, document)
         return ScoreDocument({**document, "finalised": True, "snapshot": snapshot.number}, final=True)

@@ -97,3 +97,18 @@ def assessment_counts(inspection: Inspection) -> dict[str, int]:
         inspection.cases.count() - started
     )
     return counts
+
+
+def case_answers(inspection: Inspection, question_codes, states=DRAFT_STATES) -> list[tuple[str, str, bool]]:
+    """(case reference, question code, sufficient) of every counted answer to the given questions
+    (N/A and unanswered left out): the cases behind a criterion's figure, for boundary sensitivity."""
+    structure = structure_for(inspection.framework)
+    ids = [structure.question_ids[code] for code in question_codes if code in structure.question_ids]
+    rows = Answer.objects.filter(
+        assessment__case__inspection=inspection,
+        assessment__state__in=states,
+        question_id__in=ids,
+        sufficient__isnull=False,
+    ).values_list("assessment__case__case_ref", "question_id", "sufficient")
+    # sufficient is never null here (filtered above); bool() says so to the type checker.
+    return [(case_ref, structure.code_by_id[question], bool(sufficient)) for case_ref, question, sufficient in rows]

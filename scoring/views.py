@@ -14,7 +14,8 @@ from inspections.errors import Refused, http_status
 from inspections.lifecycle import refusal, stage_allows
 from inspections.policy import Access, Action, access_for
 from inspections.seen import seen_token
-from scoring.charts import bar_chart
+from scoring.charts import criterion_chart
+from scoring.engine import published_percentage
 from scoring.models import Judgement
 from scoring.scores import (
     compute_scores,
@@ -23,9 +24,12 @@ from scoring.scores import (
     headline_judgement_kind,
     judgement_options,
     judgements_by_target,
+    sensitivity,
+    tallies_of,
 )
+from scoring.sensitivity import case_leverage
 from scoring.services import finalise_scores, finalise_summary, record_judgement, reopen_scores
-from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts
+from scoring.tallies import DRAFT_STATES, FINAL_STATES, assessment_counts, case_answers
 
 Target = Judgement.Target
 
@@ -51,6 +55,7 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
     definition = inspection.framework.definition
     final = _basis(request)
     result = compute_scores(inspection, final=final)
+    boundary = sensitivity(definition, tallies_of(result))
     judgements = judgements_by_target(inspection)
     criterion_kind = criterion_judgement_kind(definition)
     headline_kind = headline_judgement_kind(definition)
@@ -77,6 +82,7 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
                     "judgement_label": _label(definition, kind, judgement.value) if judgement else "",
                     "suggested_label": _label(definition, kind, score.suggested_judgement) if score else "",
                     "leadership": criterion["kind"] == "leadership",
+                    "sensitivity": boundary.get(code),
                 }
             )
         if rows:
@@ -97,7 +103,10 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
         }
         for headline in definition["headlines"]
     ]
-    chart_items = [(code, score.score, score.display) for code, score in result.criteria.items()]
+    chart_items = [
+        (code, titles[code], None if score.score is None else published_percentage(score.score))
+        for code, score in result.criteria.items()
+    ]
     counts = assessment_counts(inspection)
     return render(
         request,
@@ -110,7 +119,14 @@ def _scores_page(request, access: Access, *, errors: dict | None = None, posted:
             "headlines": headlines,
             "headline_kind": headline_kind,
             "headline_options": judgement_options(definition, headline_kind, "headline") if headline_kind else [],
-            "chart": bar_chart(chart_items, definition["rules"].get("priority_line")),
+            "chart": criterion_chart(
+                chart_items,
+                title="Criterion scores",
+                line=definition["rules"].get("priority_line"),
+                line_label=definition["report"]["line_of_priority"],
+                chart_id="scores-chart",
+            ),
+            "has_line": definition["rules"].get("priority_line") is not None,
             "counts": counts,
             "included": sum(counts.get(state, 0) for state in (FINAL_STATES if final else DRAFT_STATES)),
             "outstanding": sum(n for state, n in counts.items() if state != "approved"),
@@ -155,6 +171,11 @@ def _criterion_page(request, access: Access, code: str, *, errors: dict, posted:
     else:
         kind = criterion_judgement_kind(definition)
     judgement = judgements_by_target(inspection).get((Target.CRITERION, code, kind or ""))
+    near = sensitivity(definition, tallies_of(result)).get(code)
+    movers = []
+    if near and near.direction:
+        states = FINAL_STATES if final else DRAFT_STATES
+        movers = case_leverage(near, case_answers(inspection, [lever.question for lever in near.levers], states))
     initial = posted or (
         {
             "value": judgement.value,
@@ -185,6 +206,9 @@ def _criterion_page(request, access: Access, code: str, *, errors: dict, posted:
             "locked_message": ""
             if stage_allows(inspection, Action.JUDGE)
             else refusal(Action.JUDGE, inspection.status),
+            "sensitivity": near,
+            "levers": [(lever, texts.get(lever.question, "")) for lever in near.levers[:10]] if near else [],
+            "movers": movers[:10],
         },
         status=status,
     )

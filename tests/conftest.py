@@ -83,3 +83,30 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider")
+
+
+# Blind second marking (tests/second_marking_helpers.py).
+
+
+@pytest.fixture
+def first(inspection, inspector):
+    """Case C001, assessed and submitted by the inspector."""
+    from tests.second_marking_helpers import assessed_case
+
+    return assessed_case(inspection, inspector)
+
+
+@pytest.fixture
+def marking(lead, first, local_assessor):
+    """C001 given to the local assessor for second marking, not started."""
+    from tests.second_marking_helpers import assigned
+
+    return assigned(lead, first, local_assessor)
+
+
+@pytest.fixture
+def completed(lead, first, local_assessor):
+    """C001 second-marked by the local assessor, disagreeing on 1.1.03 and the summary 1.1.S."""
+    from tests.second_marking_helpers import second_marked
+
+    return second_marked(lead, first, local_assessor, {"1.1.03": "too_high", "1.1.S": "no"})

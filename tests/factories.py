@@ -118,3 +118,22 @@ def current_snapshot_number(inspection) -> int | None:
 
     snapshot = current_snapshot(inspection)
     return snapshot.number if snapshot else None
+
+
+def second_answer_version(marking, code: str) -> int:
+    """A second-marking answer's version as a page showing it now would carry (0 when never saved)."""
+    from cases.models import SecondAnswer
+
+    return (
+        SecondAnswer.objects.filter(second_marking=marking, question__code=code)
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+
+
+def marking_version(marking) -> int:
+    """A second marking's version as a page showing it now would carry."""
+    from cases.models import SecondMarking
+
+    return SecondMarking.objects.filter(pk=marking.pk).values_list("version", flat=True).first() or 0

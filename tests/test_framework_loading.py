@@ -256,3 +256,61 @@ def test_export_unknown_framework(db):
     with pytest.raises(CommandError) as caught:
         call_command("export_framework", "nope", stdout=StringIO())
     assert "no framework 'nope'" in str(caught.value)
+
+
+# ------------------------------------------------------------------------------ the report block
+
+
+def with_text_part(definition: dict, path: str = "texts/role.md") -> dict:
+    definition["report"]["parts"].append({"part": "text", "id": "role", "title": "Role", "file": path})
+    return definition
+
+
+def test_unknown_report_layout_is_refused_with_file_entry_and_problem(db, tmp_path):
+    definition = mini()
+    definition["report"]["layout"] = "omi3"
+    path = write(tmp_path, definition)
+    message = refused(path)
+    assert f"{path}: report.layout: unknown report layout 'omi3' (known layouts: iaow, omi, omi2)" in message
+
+
+def test_a_kind_of_part_the_layout_lacks_is_refused(db, tmp_path):
+    definition = mini()
+    definition["report"]["parts"].append({"part": "outcomes"})  # an IAOW chapter in an OMI layout
+    index = len(definition["report"]["parts"]) - 1
+    message = refused(write(tmp_path, definition))
+    assert f"report.parts[{index}] (outcomes).part: layout 'omi' has no part 'outcomes'" in message
+
+
+def test_missing_fixed_text_file_is_refused(db, tmp_path):
+    definition = with_text_part(mini())
+    path = write(tmp_path, definition)
+    message = refused(path)
+    index = len(definition["report"]["parts"]) - 1
+    assert f"{path}: report.parts[{index}] (role).file: texts/role.md: no such file" in message
+
+
+def test_fixed_text_outside_the_framework_folder_is_refused(db, tmp_path):
+    message = refused(write(tmp_path, with_text_part(mini(), "../role.md")))
+    assert "must be a path inside the framework folder" in message
+
+
+def test_fixed_texts_are_loaded_into_the_definition_and_frozen_with_it(db, tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "role.md").write_text("# Role\n\nWe inspect.\n")
+    path = write(tmp_path, with_text_part(mini()))
+    assert load(path) == "mini-test 1 loaded\n"
+    framework = Framework.objects.get()
+    assert framework.definition["report"]["parts"][-1]["text"] == "# Role\n\nWe inspect.\n"
+    make_inspection(framework="mini-test")
+    (tmp_path / "texts" / "role.md").write_text("# Role\n\nWe inspect differently.\n")
+    assert "is frozen" in refused(path)
+
+
+def test_a_glossary_must_be_pairs(db, tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "glossary.yaml").write_text("- [ACO, Assistant chief officer]\n- [just a term]\n")
+    definition = mini()
+    definition["report"]["parts"].append({"part": "glossary", "title": "Glossary", "file": "texts/glossary.yaml"})
+    message = refused(write(tmp_path, definition))
+    assert "texts/glossary.yaml: entry 2 must be a pair of texts [term, meaning]" in message

@@ -62,7 +62,13 @@ def test_write_preview_render_publish_download(page: Page, browser: Browser, liv
     expect(page.get_by_text(f"preparing for sentence scored {score}.")).to_be_visible()
     expect(page.get_by_text(f"Score: {score}").first).to_be_visible()
     expect(page.get_by_text("Classification of risk was too high in two cases")).to_be_visible()
+    assert_accessible(page)  # contents links included (target-size)
+    page.set_viewport_size({"width": 390, "height": 800})
     assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # The preview leads back to the application (a link the PDF does not print).
+    page.get_by_role("link", name="Back to the report page of").click()
+    expect(page.get_by_role("heading", name="Inspection report")).to_be_visible()
 
     page.goto(f"{base}{report}pdf/")
     assert_accessible(page)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from api.tokens import create_token
+from cases.models import Assessment, SecondMarking
 from inspections.models import Membership
 from reports.models import GoodPractice, PublishedReport, Recommendation, ReportRender
 from tests.factories import add_member, make_user
@@ -30,6 +31,7 @@ INSPECTION_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)
 ADMIN_DECISION = (SIGN_IN, 404, 403, 404, 403, 403, 403, 400)
 ADMIN_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 403, 200)
 PROGRAMME_PAGE = (SIGN_IN, 404, 404, 404, 404, 200, 200, 200)
+SECOND_MARKER_PAGE = (SIGN_IN, 404, 404, 404, 200, 403, 403, 403)
 ANSWER = {"value-1.1.01": "yes", "version-1.1.01": "0"}
 
 # name: (method, url args kind, POST data, expected statuses by role)
@@ -64,6 +66,7 @@ MATRIX = {
     "report_content": ("get", "inspection", None, LEAD_PAGE),
     "edit_report_part": ("get", "report_part", None, LEAD_PAGE),
     "edit_criterion_narrative": ("get", "inspection_criterion", None, LEAD_PAGE),
+    "edit_performance": ("get", "inspection", None, LEAD_PAGE),
     "recommendations": ("get", "inspection", None, LEAD_PAGE),
     "edit_recommendation": ("get", "recommendation", None, LEAD_PAGE),
     "delete_recommendation": ("post", "recommendation", {}, LEAD_ACTION),
@@ -95,6 +98,19 @@ MATRIX = {
     # Organisation sign-in answers only when configured (tests/test_organisation_sign_in.py); here it is not.
     "oidc_authentication_init": ("get", None, None, (404,) * 8),
     "oidc_authentication_callback": ("get", None, None, (404,) * 8),
+    # Blind second marking: the lead chooses and reconciles; only the case's second marker (here the
+    # local assessor) opens its pages; the first assessor (inspector) is told nothing exists.
+    "second_marking": ("get", "inspection", None, LEAD_PAGE),
+    "assign_second_marking": ("post", "inspection", {}, (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)),
+    "my_second_marking": ("get", "inspection", None, INSPECTION_PAGE),
+    "second_marking_tasks": ("get", "second_marking", None, SECOND_MARKER_PAGE),
+    "second_marking_form": ("get", "second_marking_criterion", None, SECOND_MARKER_PAGE),
+    "second_marking_save_answer": ("post", "second_marking_question", ANSWER, SECOND_MARKER_PAGE),
+    "second_marking_check": ("get", "second_marking", None, SECOND_MARKER_PAGE),
+    "complete_second_marking": ("post", "second_marking", {}, (SIGN_IN, 404, 404, 404, 400, 403, 403, 403)),
+    "reconciliation": ("get", "second_marking", None, LEAD_PAGE),
+    "reconcile_case": ("post", "second_marking", {}, (SIGN_IN, 404, 403, 404, 403, 403, 400, 400)),
+    "agreement": ("get", "inspection", None, SCORES_PAGE),
 }
 # URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {"login", "logout"}  # the sign-in pages themselves
@@ -140,6 +156,9 @@ def _args(kind, case):
         "inspections_list": lambda: [],
         "programme": lambda: [inspection.framework.code],
         "schema": lambda: [],
+        "second_marking": lambda: [slug, _second_marking(case).case.case_ref],
+        "second_marking_criterion": lambda: [slug, _second_marking(case).case.case_ref, "1.1"],
+        "second_marking_question": lambda: [slug, _second_marking(case).case.case_ref, "1.1.01"],
     }
     return makers[kind]()
 
@@ -154,6 +173,15 @@ def _ready_render(inspection):
 def _lead_token(inspection):
     lead = inspection.memberships.get(role=Membership.Role.LEAD).user
     return create_token(user=lead, owner=lead, name="Lead's token")[0]
+
+
+def _second_marking(case):
+    """The case's first assessment submitted by the inspector; the local assessor second-marks it."""
+    assessment = Assessment.objects.create(case=case, state=Assessment.State.SUBMITTED, submitted_by=case.assessor)
+    marker = case.inspection.memberships.get(role=Membership.Role.LOCAL_ASSESSOR).user
+    return SecondMarking.objects.create(
+        case=case, marker=marker, first_assessor=assessment.submitted_by, selection=SecondMarking.Selection.RANDOM
+    )
 
 
 def _published(inspection):

@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 import pytest
 from django.utils.html import escape
 
-from inspections.models import Membership
+from inspections.models import Framework, Membership
 from reports.assembly import SNAPSHOT_KEYS, assemble, assemble_report, build_snapshot, report_html
-from reports.charts import composition_chart, criterion_chart
 from reports.models import CriterionNarrative, ReportContent
+from scoring.charts import answer_chart, bar_chart, criterion_chart
 from scoring.models import Judgement
 from tests.factories import add_member, make_assessed_cases, make_user
 from tests.test_report_pdf import make_report_inspection
@@ -38,28 +38,33 @@ def block(context, code: str) -> dict:
 
 def test_omi_parts_in_the_order_of_the_published_report(frameworks):
     inspection = make_report_inspection("omi-2006", slug="lincs-2007", area="Lincolnshire", cases=4)
-    assert ids(assemble_report(inspection)) == [
+    context = assemble_report(inspection)
+    assert ids(context) == [
         "cover",
         "foreword",
         "acknowledgements",
         "contents",
         "abbreviations",
         "summary",
-        "summary-of-scores",
+        "scores",
         "recommendations",
-        "next-steps",
-        "good-practice",
-        "om-area",
-        "om-prison",
-        "service-users",
+        "next_steps",
+        "good_practice",
+        "om_area",
+        "om_prison",
+        "service_users",
         "section-1",
         "section-2",
         "section-3",
         "section-4",
-        "appendix-contextual",
-        "appendix-sample",
-        "appendix-scoring",
+        "contextual",
+        "model",
+        "scoring",
+        "role",
     ]
+    assert find(context, "om_area")["title"] == "OFFENDER MANAGEMENT IN LINCOLNSHIRE"
+    assert find(context, "om_prison")["title"] == "OFFENDER MANAGEMENT IN HMP LINCOLN"
+    assert find(context, "role")["title"] == "APPENDIX 4 Role of HMI Probation"
 
 
 def test_omi2_parts_in_the_order_of_the_published_report(frameworks):
@@ -70,24 +75,28 @@ def test_omi2_parts_in_the_order_of_the_published_report(frameworks):
         "foreword",
         "acknowledgements",
         "contents",
-        "scoring-table",
+        "scoring_table",
         "summary",
         "recommendations",
-        "next-steps",
-        "good-practice",
-        "service-users",
+        "ofsted_recommendations",
+        "next_steps",
+        "good_practice",
+        "service_users",
         "section-1",
         "section-2",
         "section-3",
         "section-4",
-        "appendix-criterion-scores",
-        "appendix-sample",
-        "appendix-contextual",
-        "appendix-ippf",
-        "appendix-scoring",
-        "appendix-glossary",
+        "criterion_scores",
+        "sample",
+        "contextual",
+        "ippf",
+        "model",
+        "scoring",
+        "role",
+        "glossary",
     ]
-    assert find(context, "appendix-glossary")["title"] == "APPENDIX 6: Glossary"
+    assert find(context, "glossary")["title"] == "APPENDIX 8: Glossary"
+    assert find(context, "role")["title"] == "APPENDIX 7: Role of HMI Probation and Code of Practice"
 
 
 def test_iaow_contents_come_after_summary_and_recommendations(frameworks):
@@ -104,12 +113,14 @@ def test_iaow_contents_come_after_summary_and_recommendations(frameworks):
         "outcome-3",
         "outcome-4",
         "outcome-5",
-        "appendix-contextual",
-        "appendix-sample",
-        "appendix-acknowledgements",
-        "appendix-scoring",
-        "appendix-criteria",
-        "appendix-glossary",
+        "contextual",
+        "sample",
+        "acknowledgements",
+        "arrangements",
+        "scoring",
+        "criteria",
+        "glossary",
+        "role",
     ]
     assert [entry["id"] for entry in context["contents"]][:4] == ["foreword", "summary", "recommendations", "outcome-1"]
     # Findings follow report order: the leadership criterion 5.4 comes after 5.5.
@@ -117,20 +128,18 @@ def test_iaow_contents_come_after_summary_and_recommendations(frameworks):
     assert find(context, "outcome-5")["findings"][-1]["id"] == "criterion-5-4"
 
 
-def test_an_unknown_generation_uses_the_omi_layout(frameworks):
-    inspection = make_report_inspection("omi-2006", slug="future-2020", area="Futureshire", cases=2)
-    snapshot = build_snapshot(inspection)
-    snapshot["framework"]["generation"] = "next-programme"
-    context = assemble(snapshot, draft=True)
-    assert ids(context)[:7] == [
-        "cover",
-        "foreword",
-        "acknowledgements",
-        "contents",
-        "abbreviations",
-        "summary",
-        "summary-of-scores",
-    ]
+@pytest.mark.parametrize("code", ["omi-2006", "omi2-2009", "iaow-2013"])
+def test_fixed_texts_come_from_the_framework_files(frameworks, code):
+    context = assemble_report(make_report_inspection(code, slug=f"texts-{code}", area="Textshire", cases=1))
+    role = find(context, "role")["html"]
+    assert "The Inspectorate is a public body" in role and "HM Chief Inspector of Probation<br>" in role
+    glossary = find(context, "abbreviations" if code == "omi-2006" else "glossary")["terms"]
+    assert len(glossary) >= 40 and all(term and meaning for term, meaning in glossary)
+    scoring = find(context, "scoring")["html"]
+    definition = Framework.objects.get(code=code).definition
+    for criterion in (c for s in definition["sections"] for c in s["criteria"]):
+        assert f"{criterion['code']} " in scoring, f"{criterion['code']} missing from the scoring appendix"
+    assert "Section 5" not in scoring
 
 
 def test_contents_list_criteria_under_their_sections(frameworks):
@@ -153,10 +162,13 @@ def test_placeholders_are_filled_from_the_same_score_document(frameworks):
     assert f"criterion 1.1 scored {values['score']['1.1']}" in foreword
     assert f"well enough {values['headline']['roh']} of the time" in foreword
     # The chart's table, the criterion block and the text print the same figure.
-    chart_rows = {row[0]: row[2] for row in find(context, "summary-of-scores")["chart"].rows}
+    chart_rows = {row[0]: row[2] for row in find(context, "scores")["chart"].rows}
     assert chart_rows["1.1"] == values["score"]["1.1"] == block(context, "1.1")["score"]
-    table2 = find(context, "summary-of-scores")["table2"]
-    assert table2["rows"] == [["Score for Risk of Harm Thread", values["headline"]["roh"]]]
+    table2 = find(context, "scores")["table2"]
+    assert [[cell for cell, _ in row["cells"]] for row in table2["rows"]] == [
+        ["Score for Risk of Harm Thread", values["headline"]["roh"]]
+    ]
+    assert [numeric for _, numeric in table2["header"]] == [False, True]
     assert "{{" not in report_html(context)
 
 
@@ -166,7 +178,7 @@ def test_scores_with_no_relevant_case_print_na(frameworks):
     assert set(context["values"]["score"].values()) == {"n/a"}
     assert block(context, "1.2")["score"] == "n/a"
     assert block(context, "1.2")["conclusion"] == "No conclusion: there were no relevant cases."
-    assert {row[2] for row in find(context, "summary-of-scores")["chart"].rows} == {"n/a"}
+    assert {row[2] for row in find(context, "scores")["chart"].rows} == {"n/a"}
     assert "scored n/a" in find(context, "foreword")["html"]
     iaow = assemble_report(make_report_inspection("iaow-2013", slug="empty-2013", area="Nowhere", cases=0))
     assert find(iaow, "outcome-1")["score_sentence"].startswith("There is no score (n/a)")
@@ -178,13 +190,12 @@ def test_sample_figures_count_the_inspected_cases(frameworks):
     assert snapshot["sample"]["inspected"] == 9
     for breakdown in snapshot["sample"]["breakdowns"]:
         assert sum(row["count"] for row in breakdown["rows"]) + breakdown["unknown"] == 9
-    codes = [chart.id for chart in find(assemble(snapshot, draft=True), "appendix-sample")["charts"]]
+    codes = [chart.id for chart in find(assemble(snapshot, draft=True), "sample")["charts"]]
     assert codes == [
-        "chart-appendix-sample-case_type",
-        "chart-appendix-sample-terminated",
-        "chart-appendix-sample-gender",
-        "chart-appendix-sample-ethnicity",
-        "chart-appendix-sample-rosh",
+        "chart-sample-case_type",
+        "chart-sample-terminated",
+        "chart-sample-gender",
+        "chart-sample-ethnicity",
     ]
 
 
@@ -226,14 +237,14 @@ def test_omi_conclusion_follows_the_judgement(frameworks):
 def test_leadership_grades_omi_and_omi2(frameworks):
     omi = assemble_report(make_report_inspection("omi-2006", slug="grades-2007", area="Gradeshire", cases=2))
     assert block(omi, "4.1")["grade"] == "Well met"
-    assert find(omi, "summary-of-scores")["table1"]["rows"][0] == [
+    assert [cell for cell, _ in find(omi, "scores")["table1"]["rows"][0]["cells"]] == [
         "4.1 General Criterion: LEADERSHIP AND PLANNING",
         "Well met",
     ]
     omi2 = assemble_report(make_report_inspection("omi2-2009", slug="grades-2010", area="Gradeshire2", cases=2))
     assert block(omi2, "4.2")["grade"] == "VERY effective in making good quality offender management more likely."
     assert block(omi2, "1.1")["comment"] == "SUBSTANTIAL improvement required."
-    headlines = find(omi2, "scoring-table")["headlines"]
+    headlines = find(omi2, "scoring_table")["headlines"]
     assert [h["comment"] for h in headlines] == ["MODERATE improvement required"] * 3
     summary = find(omi2, "summary")["subsections"]
     assert (
@@ -247,16 +258,16 @@ def test_ungraded_leadership_says_so(frameworks):
     assert block(assemble_report(inspection), "4.1")["grade"] == "Not graded yet."
 
 
-def test_omi2_section_commentary_and_further_inspection_sentence(frameworks):
+def test_omi2_section_commentary_and_next_steps(frameworks):
     inspection = make_report_inspection("omi2-2009", slug="comment-2010", area="Commentshire", cases=2)
     context = assemble_report(inspection)
     section = find(context, "section-1")
     assert section["commentary_title"] == "COMMENTARY on Assessment and sentence planning as a whole:"
     assert "Commentary on the section as a whole." in section["commentary"]
-    assert (
-        "There will <strong>not</strong> be a further inspection in Commentshire."
-        in find(context, "next-steps")["html"]
-    )
+    # OMI2's next steps forward the plan to the regional director; there is no further-inspection decision.
+    assert "Director of Offender Management" in find(context, "next_steps")["html"]
+    omi = assemble_report(make_report_inspection("omi-2006", slug="further-2007", area="Furthershire", cases=1))
+    assert "There will <strong>not</strong> be a further inspection in Furthershire." in find(omi, "next_steps")["html"]
 
 
 def test_iaow_chapter_numbers_paragraphs_and_pulls_its_recommendations(frameworks):
@@ -265,29 +276,24 @@ def test_iaow_chapter_numbers_paragraphs_and_pulls_its_recommendations(framework
     assert [p["number"] for p in chapter["findings"][0]["paragraphs"]] == ["1.1.", "1.2."]
     assert [item["marker"] for item in chapter["key_strengths"]] == ["1."]
     assert [r["number"] for r in chapter["recommendations"]] == [1]  # recommendation 2 names no criterion
-    assert chapter["illustrations"][0]["title"] == "Practice illustration – Committed offender management"
+    assert (
+        chapter["findings"][0]["illustrations"][0]["title"] == "Practice illustration – Committed offender management"
+    )
     assert chapter["views"]["title"] == "Comments from sentencers"
 
 
 def test_good_practice_names_its_criterion(frameworks):
     context = assemble_report(make_report_inspection("omi-2006", slug="gp-2007", area="Goodshire", cases=1))
-    example = find(context, "good-practice")["examples"][0]
+    example = find(context, "good_practice")["examples"][0]
     assert example["criterion"] == "OMI Criterion: 1.1 Preparing for sentence"
-
-
-def test_abbreviations_list_only_terms_the_report_uses(frameworks):
-    inspection = make_report_inspection("omi-2006", slug="abbr-2007", area="Abbrshire", cases=1)
-    terms = dict(find(assemble_report(inspection), "abbreviations")["terms"])
-    assert "MAPPA" in terms and "PSR" in terms and "RoH" in terms
-    assert "DTTO" not in terms and "ViSOR" not in terms
 
 
 def test_team_is_grouped_by_role(frameworks):
     inspection = make_report_inspection("omi-2006", slug="team-2007", area="Teamshire", cases=1)
     add_member(inspection, make_user("observer1", first_name="Omar", last_name="Observer"), Membership.Role.OBSERVER)
     rows = find(assemble_report(inspection), "acknowledgements")["team"]["rows"]
-    assert rows == [
-        ["Lead Inspector", "Kate White"],
+    assert [[cell for cell, _ in row["cells"]] for row in rows] == [
+        ["HM Assistant Chief Inspector", "Kate White"],
         ["HM Inspectors", "Ben Clark"],
         ["Area Assessors", "Amy Gilbert"],
         ["Observers", "Omar Observer"],
@@ -356,7 +362,7 @@ def test_draft_mark_only_on_drafts(frameworks):
 def test_mini_framework_report_assembles(inspection, lead):
     make_assessed_cases(inspection, 5)
     context = assemble_report(inspection)
-    assert context["report"]["generation"] == "omi"
+    assert context["report"]["layout"] == "omi"
     assert context["values"]["cases"] == "5"
 
 
@@ -368,6 +374,8 @@ def _charts(context) -> list:
     for part in context["parts"]:
         found += [part[key] for key in ("chart",) if part.get(key)]
         found += part.get("charts", [])
+        for finding in part.get("findings", []):
+            found += finding.get("charts", [])
     return found
 
 
@@ -375,14 +383,15 @@ def _charts(context) -> list:
 def test_charts_are_self_contained_svg_with_a_title_and_a_table(frameworks, code):
     context = assemble_report(make_report_inspection(code, slug=f"charts-{code}", area="Chartshire", cases=5))
     charts = _charts(context)
-    assert len(charts) >= 5
+    assert len(charts) >= (1 if code == "omi-2006" else 5)  # the OMI report has Chart 1 only
     for chart in charts:
         svg = chart.svg
         assert svg.startswith("<svg") and "<?xml" not in svg
         assert "<script" not in svg and "<!--" not in svg
         assert re.findall(r"(?:https?:)?//[^\s\"')]+", svg.replace("http://www.w3.org/", "")) == []
-        assert f'<title id="{chart.id}-title">{escape(chart.title)}</title>' in svg
-        assert f'<desc id="{chart.id}-desc">' in svg
+        # The title names the chart and states its figures (the PDF's alternative text).
+        assert f'<title id="{chart.id}-title">{escape(chart.title)}. {escape(chart.description)}</title>' in svg
+        assert f'aria-labelledby="{chart.id}-title"' in svg and 'role="img"' in svg
         assert "DejaVu Sans" in svg and 'width="760"' in svg
         assert chart.rows and all(len(row) == len(chart.columns) for row in chart.rows)
     assert len({chart.id for chart in charts}) == len(charts)
@@ -392,13 +401,40 @@ def test_criterion_chart_draws_the_line_of_priority():
     chart = criterion_chart(
         [("1.1", "Preparing", 88), ("1.2", "RoH", 68), ("1.3", "LoR", None)], title="Chart 1", line=69, chart_id="c1"
     )
-    assert 'stroke="#d4351c"' in chart.svg and "69% line" in chart.svg
-    assert "below it: 1.2." in chart.description
+    assert "Line of priority 69%" in chart.svg and 'stroke-dasharray="8 4"' in chart.svg
+    # The bar below the line is hatched and outlined, and the legend says what that means.
+    assert 'fill="url(#c1-hatch)"' in chart.svg and "Below the line of priority" in chart.svg
+    assert "1.2 scored 68%" in chart.description and "1.2 falls below it" in chart.description
     assert chart.rows == [("1.1", "Preparing", "88%"), ("1.2", "RoH", "68%"), ("1.3", "LoR", "n/a")]
+    assert chart.description in chart.svg  # the title states the figures: the PDF figure's alternative text
 
 
-def test_composition_chart_counts_whole_cases():
-    chart = composition_chart([("Male", 2, 67), ("Female", 1, 33)], title="Gender", total=3, chart_id="g")
-    assert chart.rows == [("Male", "2", "67%"), ("Female", "1", "33%")]
-    # Ticks at whole numbers of cases only (0, 1, 2), then the printed values (1, 2).
-    assert re.findall(r">([0-9.]+)</text>", chart.svg) == ["0", "1", "2", "1", "2"]
+def test_value_labels_stay_clear_of_the_line():
+    chart = criterion_chart([("1.1", "A", 70), ("1.2", "B", 68)], title="Chart", line=69, chart_id="c2")
+    line_y = float(re.search(r'<path d="M44 ([0-9.]+) H[0-9.]+" stroke="#0b0c0c"', chart.svg).group(1))
+    for label in ("70%", "68%"):
+        baseline = float(re.search(rf'y="([0-9.]+)"[^>]*>{label}</text>', chart.svg).group(1))
+        assert baseline <= line_y - 4 or baseline - 11 >= line_y + 3, label
+
+
+def test_no_hatch_in_the_legend_when_nothing_is_below_the_line():
+    chart = criterion_chart([("1.1", "A", 90)], title="Chart", line=69, chart_id="c3")
+    assert "Below the line" not in chart.svg and "Line of priority 69%" in chart.svg
+
+
+def test_count_chart_counts_whole_cases():
+    chart = bar_chart([("Male", 2, "2"), ("Female", 1, "1")], title="Gender", maximum=2, unit="", chart_id="g")
+    assert chart.rows == [("Male", "2"), ("Female", "1")]
+    assert re.findall(r">([0-9.]+)</text>", chart.svg)[:3] == ["0", "1", "2"]
+
+
+def test_answer_chart_counts_answers_per_option_without_colour_alone():
+    chart = answer_chart(
+        [("Was a PSR written?", [("Yes", 5), ("No", 2)]), ("Was it timely?", [("Yes", 4), ("No", 3)])],
+        title="Pre Sentence Reports",
+        chart_id="a",
+    )
+    assert chart.columns == ("Question", "Yes", "No", "Total")
+    assert chart.rows == [("Was a PSR written?", "5", "2", "7"), ("Was it timely?", "4", "3", "7")]
+    assert 'fill="url(#a-hatch)"' in chart.svg  # the second option is hatched, not just another colour
+    assert "Was a PSR written: Yes 5, No 2." in chart.description

@@ -1,4 +1,4 @@
-"""The narrative page of one criterion (or of a section as a whole, where the generation has one)."""
+"""The narrative page of one criterion (or of a section as a whole, where the report has one)."""
 
 import pytest
 from django.urls import reverse

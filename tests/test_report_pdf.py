@@ -24,7 +24,7 @@ from inspections.models import Membership
 from inspections.services import create_inspection
 from inspections.structure import structure_for
 from reports.assembly import assemble_report
-from reports.models import CriterionNarrative, GoodPractice, Recommendation, ReportContent
+from reports.models import CriterionNarrative, GoodPractice, PerformanceRow, Recommendation, ReportContent
 from reports.pdf import page_count
 from reports.rendering import render_report_pdf
 from scoring.models import Judgement
@@ -89,7 +89,6 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
         make_real_cases(inspection, cases, seed=seed)
     definition = inspection.framework.definition
     criteria = [c for s in definition["sections"] for c in s["criteria"]]
-    first_case = next(c for c in criteria if c["kind"] == "case")
     for criterion in criteria:
         if criterion["kind"] == "leadership" and definition["judgement_options"]["leadership"]:
             Judgement.objects.create(
@@ -120,14 +119,31 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
                 value="moderate",
                 updated_by=lead,
             )
+    write_full_narrative(inspection, lead)
+    return inspection
+
+
+def write_full_narrative(inspection, lead) -> None:
+    """Narrative for every part the framework's report declares, as a lead would have it at publication."""
+    definition = inspection.framework.definition
+    report = definition["report"]
+    specs = {spec["part"]: spec for spec in report["parts"]}
+    criteria = [c for s in definition["sections"] for c in s["criteria"]]
+    first_case = next(c for c in criteria if c["kind"] == "case")
     section_codes = [s["code"] for s in definition["sections"]]
     headline = definition["headlines"][0]["code"] if definition["headlines"] else ""
+    contextual = {}
+    for table in specs.get("contextual", {}).get("tables", []):
+        example = table.get("example") or ["Total caseload", "2,173"]
+        contextual[table["key"]] = [example, [f"{example[0]} (previous year)", *example[1:]]]
+    ippf_columns = len(specs.get("ippf", {}).get("columns", ["", ""]))
     ReportContent.objects.create(
         inspection=inspection,
         foreword=(
             f"In {{{{area}}}} we assessed {{{{cases}}}} cases. Risk of Harm work was done well enough "
             f"{{{{headline:{headline}}}}} of the time; criterion {first_case['code']} scored "
-            f"{{{{score:{first_case['code']}}}}}. MAPPA arrangements were sound."
+            f"{{{{score:{first_case['code']}}}}}. MAPPA arrangements were sound.\n\n"
+            "ANDREW BRIDGES\nHM Chief Inspector of Probation"
         ),
         summaries={code: f"Summary of section {code}: work was {{{{section:{code}}}}} sound." for code in section_codes}
         | {headline: "Risk of Harm work was prioritised."},
@@ -143,29 +159,35 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
             "prison_name": "HMP Lincoln",
             "prison": "Custody work was sound.",
             "ofsted": "Learning needs were insufficiently met.",
-            "ippf": [["IPPF Area Score", "4"]],
-            "offending_factors": [["thinking and behaviour (66)", "65%"]],
+            "ofsted_recommendations": ["Ensure that a range of provision is available."],
+            "ippf": [["Public Protection"], ["Tier 4 OASys Assess", *["84%"] * (ippf_columns - 1)]],
+            "offending_factors": [["thinking and behaviour (66)", "65%", "59%"]],
         },
-        contextual={"caseload": [["Total caseload", "2,173"], ["% Male", "87"]]},
+        contextual=contextual,
     )
-    CriterionNarrative.objects.create(
-        inspection=inspection,
-        code=first_case["code"],
-        strengths=[
-            "Reports were timely.",
-            "Proposals were clear ({{score:" + first_case["code"] + "}}).",
-            "Gatekeeping worked.",
-        ],
-        areas_for_improvement=["Victim information was thin."],
-        commentary="Courts valued the work.\n\nThe protocol helped.",
-    )
-    CriterionNarrative.objects.create(
-        inspection=inspection,
-        code=section_codes[0],
-        strengths=["Key strength one."],
-        areas_for_improvement=["Key area one."],
-        commentary="Commentary on the section as a whole.",
-    )
+    for section in definition["sections"]:
+        CriterionNarrative.objects.create(
+            inspection=inspection,
+            code=section["code"],
+            strengths=["Key strength one."],
+            areas_for_improvement=["Key area one."],
+            commentary="Commentary on the section as a whole.",
+        )
+    for criterion in criteria:
+        first = criterion["code"] == first_case["code"]
+        CriterionNarrative.objects.create(
+            inspection=inspection,
+            code=criterion["code"],
+            strengths=[
+                "Reports were timely.",
+                "Proposals were clear ({{score:" + first_case["code"] + "}}).",
+                "Gatekeeping worked.",
+            ]
+            if first
+            else [f"Work on {criterion['title'].lower()} was sound."],
+            areas_for_improvement=["Victim information was thin."],
+            commentary="Courts valued the work.\n\nThe protocol helped." if first else "Findings were mixed.",
+        )
     Recommendation.objects.create(
         inspection=inspection, number=1, text="RoH screening is accurate.", criteria=[first_case["code"]]
     )
@@ -177,7 +199,29 @@ def make_report_inspection(framework_code: str, *, slug: str, area: str, cases: 
         criterion=first_case["code"],
         text="Julie was supported throughout.",
     )
-    return inspection
+    if any(spec.get("performance") for spec in report["parts"]):
+        PerformanceRow.objects.bulk_create(
+            [
+                PerformanceRow(
+                    inspection=inspection,
+                    position=1,
+                    group="NPS Performance Data",
+                    measure="Enforcement: breach taken within ten working days",
+                    target="90%",
+                    area_figure="98%*",
+                    national_figure="92%*",
+                ),
+                PerformanceRow(
+                    inspection=inspection,
+                    position=2,
+                    group="NPS Performance Data",
+                    measure="Sickness absence: average days absence",
+                    target="9 days",
+                    area_figure="9.0*",
+                    national_figure="11.2",
+                ),
+            ]
+        )
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -223,7 +267,7 @@ def test_omi_report(frameworks):
     keep(pdf, "omi.pdf")
     text = pdf_text(pdf)
     assert_every_page_marked(text)
-    body = text.split("CONTENTS", 2)[-1]  # after the contents page, which repeats the headings
+    body = " ".join(text.split("CONTENTS", 2)[-1].split())  # after the contents page, which repeats the headings
     assert_in_order(
         body,
         [
@@ -244,16 +288,20 @@ def test_omi_report(frameworks):
             "2. IMPLEMENTATION OF INTERVENTIONS",
             "3. ACHIEVEMENT AND MONITORING OF OUTCOMES",
             "4. LEADERSHIP AND STRATEGIC MANAGEMENT",
-            "APPENDIX 1: Contextual information",
-            "APPENDIX 2",
-            "APPENDIX 3: Scoring Approach",
+            "APPENDIX 1 Contextual information",
+            "APPENDIX 2 Inspection model, methodology and publication arrangements",
+            "APPENDIX 3 Scoring Approach",
+            "APPENDIX 4 Role of HMI Probation",
         ],
     )
+    assert_tagged_for_pdfua(pdf, context)
     scores = context["values"]["score"]
     flat = " ".join(text.split())
     for code, display in scores.items():
         assert f"Score: {display}" in flat or display == "n/a"
         assert re.search(rf"{re.escape(code)} .*? {re.escape(display)}", flat), code
+    assert "ANDREW BRIDGES\nHM Chief Inspector of Probation" in text  # the signature keeps its lines
+    assert "Performance against national and regional targets" in flat and "98%*" in flat
     assert "In Lincolnshire we assessed 24 cases." in flat
     assert f"criterion 1.1 scored {scores['1.1']}" in flat
     assert "There will not be a further inspection in Lincolnshire." in flat
@@ -272,7 +320,7 @@ def test_omi2_report(frameworks):
     text = pdf_text(pdf)
     assert_every_page_marked(text)
     flat = " ".join(text.split())
-    body = text.split("CONTENTS", 2)[-1]
+    body = " ".join(text.split("CONTENTS", 2)[-1].split())
     assert_in_order(
         body,
         [
@@ -290,18 +338,18 @@ def test_omi2_report(frameworks):
             "APPENDIX 2: Hertfordshire inspection sample data",
             "APPENDIX 3: Hertfordshire contextual information",
             "APPENDIX 4: Integrated Probation Performance",
-            "APPENDIX 5: Scoring approach",
-            "APPENDIX 6: Glossary",
+            "APPENDIX 5: Inspection model and arrangements",
+            "APPENDIX 6: Scoring approach",
+            "APPENDIX 7: Role of HMI Probation and Code of Practice",
+            "APPENDIX 8: Glossary",
         ],
     )
-    for display in context["values"]["headline"].values():
-        assert f"Score: {display}" in flat
     for display in context["values"]["section"].values():
         assert f"{{Overall Score = {display}}}" in flat
-    for display in context["values"]["score"].values():
-        assert f"Score: {display}" in flat
-    assert "Comment: SUBSTANTIAL improvement required." in flat
-    assert "Comment: MODERATE improvement required" in flat
+    # Scores and comments sit under their column headings, not repeated in every cell.
+    assert "Score: " not in flat and "Comment: MODERATE" not in flat
+    assert "SUBSTANTIAL improvement required." in flat and "MODERATE improvement required" in flat
+    assert_tagged_for_pdfua(pdf, context)
     assert "VERY effective in making good quality offender management more likely." in flat
     assert "OMI 2 Criterion: 1.1" in flat
 
@@ -331,11 +379,16 @@ def test_iaow_report(frameworks):
             "Appendix 1: Contextual information about the area",
             "Appendix 2: Contextual information about the inspected case sample",
             "Appendix 3: Acknowledgements",
-            "Appendix 4: Scoring approach",
-            "Appendix 5: Criteria",
-            "Appendix 6: Glossary",
+            "Appendix 4: Inspection arrangements",
+            "Appendix 5: Scoring approach",
+            "Appendix 6: Criteria",
+            "Appendix 7: Glossary",
+            "Appendix 8: Role of HMI Probation and Code of Practice",
         ],
     )
+    assert "In Merseyside we inspected a total of 16 cases." in flat
+    assert "Pre Sentence Reports" in flat and "Engaging people at the start of sentence" in flat
+    assert_tagged_for_pdfua(pdf, context)
     for display in context["values"]["headline"].values():
         assert re.search(rf"Overall, {re.escape(display)} of (the )?work to", flat)
     assert "1.1. Courts valued the work." in flat and "1.2. The protocol helped." in flat
@@ -356,6 +409,68 @@ def test_pdf_is_tagged_for_screen_readers(frameworks):
         assert "pdfuaid" in str(document.open_metadata())
         figures = [element for element in _structure(root.StructTreeRoot) if element.get("/S") == "/Figure"]
         assert figures and all(str(figure.get("/Alt", "")) for figure in figures)
+
+
+def assert_tagged_for_pdfua(pdf: bytes, context) -> None:
+    """Header and footer as artifacts, the contents as TOC/TOCI with described links, figures with
+    alternative text that states their figures."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = document.Root.StructTreeRoot
+        elements = list(_structure(tree))
+        reachable = {element.objgen for element in elements}
+        nums = tree.ParentTree.Nums
+        for index in range(1, len(nums), 2):
+            if not isinstance(nums[index], pikepdf.Array):
+                continue  # an annotation's entry, not a page's marked content
+            for element in nums[index]:
+                # Marked content belongs to an element of the tree, or to none (an artifact).
+                assert element is None or element.objgen in reachable
+        for number, page in enumerate(document.pages, start=1):
+            marks = pikepdf.parse_content_stream(page, "BDC")
+            pagination = [
+                mark
+                for mark in marks
+                if mark.operands[0] == pikepdf.Name.Artifact
+                and isinstance(mark.operands[1], pikepdf.Dictionary)
+                and mark.operands[1].get("/Type") == pikepdf.Name.Pagination
+            ]
+            assert pagination, f"page {number} has no header or footer artifact"
+        entries = [(entry["id"], entry["title"]) for entry in context["contents"]]
+        entries += [(child["id"], child["title"]) for entry in context["contents"] for child in entry["children"]]
+        items = [element for element in elements if element.S == pikepdf.Name.TOCI]
+        assert [element for element in elements if element.S == pikepdf.Name.TOC]
+        assert len(items) == len(entries)
+        described = set()
+        for item in items:
+            links = [element for element in _own_structure(item) if element.S == pikepdf.Name.Link]
+            # One link per entry (an entry wrapped over two lines has one annotation per line, both
+            # described alike), never links nested in links.
+            descriptions = {
+                str(kid.Obj.Contents) for link in links for kid in link.K if isinstance(kid, pikepdf.Dictionary)
+            }
+            assert len(descriptions) == 1
+            assert not any(element.S == pikepdf.Name.Link for link in links for element in _structure(link))
+            described |= descriptions
+        for _, title in entries:
+            assert any(re.fullmatch(rf"{re.escape(title)}, page \d+", text) for text in described), title
+        figures = [element for element in elements if element.S == pikepdf.Name.Figure]
+        assert figures
+        for figure in figures:
+            alt = str(figure.get("/Alt", ""))
+            assert re.search(r"\d", alt), f"figure alternative text states no figure: {alt!r}"
+
+
+def _own_structure(node):
+    """The structure elements under node, not descending into a nested TOC."""
+    for element in _structure(node):
+        if element.S == pikepdf.Name.TOC:
+            continue
+        parents, parent = [], element.get("/P")
+        while parent is not None and parent.objgen != node.objgen and len(parents) < 60:
+            parents.append(parent)
+            parent = parent.get("/P")
+        if not any(p.get("/S") == pikepdf.Name.TOC for p in parents):
+            yield element
 
 
 def _structure(node, depth: int = 0):

@@ -20,7 +20,7 @@ def test_dashboard_shows_scores_chart_and_table(client, scored, lead):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Draft scores" in content and "5 cases counted" in content
-    assert "<svg" in content and "line of priority for improvement at 69%" in content
+    assert "<svg" in content and "The line of priority is at 69%" in content and "Line of priority 69%" in content
     assert "1.1 Preparing for sentence" in content and "Risk of Harm thread" in content
     assert "Finalise scores" in content
 

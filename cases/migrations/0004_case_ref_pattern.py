@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_assessments'),
+        ('cases', '0003_second_marking'),
     ]
 
     operations = [

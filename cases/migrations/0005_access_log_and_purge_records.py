@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_case_ref_pattern'),
+        ('cases', '0004_case_ref_pattern'),
         ('inspections', '0003_case_data_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
