@@ -251,3 +251,27 @@ def test_a_nul_in_the_username_is_a_form_error(client, db):
     response = client.post(reverse("login"), {"username": "lead\x00", "password": "x"})
     assert response.status_code in (200, 400)
     assert "There is a problem" in response.content.decode()
+
+
+# --- Second marking: the same rules on the marker's own pages -------------------------------------------------------
+
+
+def test_second_marking_autosave_refuses_a_nul_and_an_overlong_note(client, inspection, local_assessor, marking):
+    from cases.models import SecondAnswer
+
+    client.force_login(local_assessor)
+    url = reverse("second_marking_save_answer", args=[inspection.slug, "C001", "1.1.03"])
+    for note, message in (("a\x00b", "contains a NUL character"), ("n" * (NOTE_MAX + 1), "characters or fewer")):
+        response = client.post(url, {"value-1.1.03": "correct", "note-1.1.03": note, "version-1.1.03": "0"}, **HTMX)
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not SecondAnswer.objects.exists()
+
+
+def test_second_marking_import_refuses_a_nul_with_the_line(tmp_path, inspection, completed):
+    path = tmp_path / "second.csv"
+    path.write_text("case_ref,question_code,answer,assessor\nC001,1.1.03,cor\x00rect,assessor\n", encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_answers", inspection.slug, str(path), "--second-marking", stdout=StringIO())
+    assert caught.value.returncode == 2 and "second.csv: line 2: column answer: contains a NUL character" in str(
+        caught.value
+    )
