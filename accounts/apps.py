@@ -3,4 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Sign-in with the organisation's identity provider"
+    verbose_name = "Accounts and sign-in"
+
+    def ready(self) -> None:
+        from accounts import signin  # noqa: F401  (connects the sign-in signal)

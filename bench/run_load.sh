@@ -79,9 +79,9 @@ log "starting PostgreSQL on 127.0.0.1:$PGPORT_TEST"
 pg_up
 VAR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/benchvar.XXXXXX")
 export VAR_DIR="$VAR_TMP" DJANGO_SETTINGS_MODULE=bench.reference.settings
-export DEBUG=false ALLOW_DEV_SECRET=true
-# The bench talks plain HTTP to 127.0.0.1: Secure cookies would never be sent back.
-export SECURE_COOKIES=false
+export DEBUG=false SECRET_KEY="bench-$(date +%s%N)-$RANDOM$RANDOM$RANDOM-not-a-production-key"
+# The bench talks plain HTTP to 127.0.0.1: no redirect to HTTPS, and cookies without Secure.
+export PLAIN_HTTP=true
 export BENCH_SEED="$RUN_DIR/seed.json" BENCH_SAVES_LOG="$RUN_DIR/saves.json"
 
 log "migrating, collecting static files, seeding bench-load"

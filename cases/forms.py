@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Assessment, Case
+from inspections.input_rules import TextRule
 from inspections.models import Inspection, Membership
 from inspections.policy import ASSESSORS
 
@@ -84,6 +85,7 @@ class AllocationForm(forms.Form):
         required=False,
         max_length=300,
         strip=True,
+        validators=[TextRule(300, multiline=False)],
         error_messages={"max_length": "Reason must be 300 characters or fewer"},
     )
 

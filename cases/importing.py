@@ -22,12 +22,21 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cases.models import Answer, Assessment, Case
 from inspections.applicability import NA, parse_attribute_value
+from inspections.input_rules import (
+    ATTRIBUTE_TEXT_MAX,
+    NOTE_MAX,
+    case_ref_problem,
+    control_character,
+    file_size_problem,
+    import_limits,
+    printable,
+    shown,
+)
 from inspections.lifecycle import authorise, begin_fieldwork
 from inspections.models import Inspection, Membership
 from inspections.policy import ASSESSORS, Action
 from inspections.structure import FrameworkStructure, structure_for
 
-CASE_REF_MAX = Case._meta.get_field("case_ref").max_length
 # Answer rows are many; batches keep each INSERT statement a sensible size.
 BATCH_SIZE = 2000
 
@@ -78,12 +87,18 @@ class Table:
         return column in self.columns
 
 
-def read_table(data: bytes, filename: str, *, expected: str) -> Table:
+def read_table(data: bytes, filename: str, *, expected: str, max_rows: int) -> Table:
     """Decode and split a CSV file. Raises ImportRefused when it cannot be read at all.
 
-    Rows whose cell count differs from the header's are reported and left out; so are blank rows
-    (spreadsheets often save a few at the end).
+    A file over the byte limit is refused before it is decoded, and one with more than max_rows rows
+    as soon as the row after the limit is reached, so a huge file costs no more than a small one.
+    Rows whose cell count differs from the header's, or with a cell holding a control character or
+    longer than any field takes, are reported and left out; so are blank rows (spreadsheets often
+    save a few at the end).
     """
+    too_big = file_size_problem(len(data))
+    if too_big:
+        raise ImportRefused(filename, [Problem(1, None, too_big)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -98,19 +113,38 @@ def read_table(data: bytes, filename: str, *, expected: str) -> Table:
     problems: list[Problem] = []
     rows: list[Row] = []
     columns: list[str] | None = None
+    data_rows = 0
     try:
         start = 1
         for cells in reader:
             line, start = start, reader.line_num + 1
             if columns is None:
                 columns = [cell.strip() for cell in cells]
+                header_problems = [
+                    Problem(line, str(position), problem)
+                    for position, cell in enumerate(columns, start=1)
+                    if (problem := _cell_problem(cell))
+                ]
+                if header_problems:  # no column can be named: nothing else in the file can be checked
+                    raise ImportRefused(filename, header_problems)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
+            data_rows += 1
+            if data_rows > max_rows:
+                raise ImportRefused(filename, [*problems, Problem(line, None, _too_many_rows(max_rows))])
             if len(cells) != len(columns):
                 problems.append(
                     Problem(line, None, f"the row has {len(cells)} cells but the header has {len(columns)}")
                 )
+                continue
+            cell_problems = [
+                Problem(line, column, problem)
+                for column, cell in zip(columns, cells, strict=True)
+                if (problem := _cell_problem(cell))
+            ]
+            if cell_problems:
+                problems.extend(cell_problems)
                 continue
             row = Row(line, {})
             for column, cell in zip(columns, cells, strict=True):
@@ -120,6 +154,21 @@ def read_table(data: bytes, filename: str, *, expected: str) -> Table:
         problems.append(Problem(reader.line_num, None, f"the file is not valid CSV ({error})"))
         raise ImportRefused(filename, problems) from None
     return Table(columns or [], rows, problems)
+
+
+def _cell_problem(cell: str) -> str | None:
+    """What no cell may hold, whatever its column: control characters (line breaks are fine in a
+    quoted cell), or more text than the longest field (an evidence note) takes."""
+    found = control_character(cell)
+    if found:
+        return f"contains {found}: remove it and save the file again"
+    if len(cell) > NOTE_MAX:
+        return f"has {len(cell):,} characters; no cell may have more than {NOTE_MAX:,}"
+    return None
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return f"the file has more than {max_rows:,} rows, the most one import takes: split it into smaller files"
 
 
 def check_header(table: Table, *, required: list[str], allowed: set[str], unknown_hint: str) -> list[Problem]:
@@ -152,7 +201,7 @@ def _check_assessor(
     username: str, assessors: Mapping[str, Any], line: int, assessors_are: str = ASSESSORS_ARE
 ) -> Problem | None:
     if username and username not in assessors:
-        return Problem(line, "assessor", f"'{username}' is not {assessors_are} of this inspection")
+        return Problem(line, "assessor", f"{shown(username)} is not {assessors_are} of this inspection")
     return None
 
 
@@ -178,6 +227,7 @@ def check_case_rows(
     existing_refs: set[str],
     assessors: Mapping[str, Any],
     framework_code: str,
+    max_cases: int,
 ) -> tuple[list[NewCase], list[Problem]]:
     """Convert and check every row of a case sample file; pure."""
     attributes = {attribute["code"]: attribute for attribute in attribute_defs}
@@ -200,6 +250,8 @@ def check_case_rows(
             if attribute is None:
                 continue
             value, error = parse_attribute_value(attribute, text)
+            if len(text) > ATTRIBUTE_TEXT_MAX or "\n" in text or "\r" in text:
+                error = f"a case attribute is one line of at most {ATTRIBUTE_TEXT_MAX} characters"
             if error:
                 problems.append(Problem(row.line, column, error))
             elif value is not None:  # an empty cell means unknown: the key is left out
@@ -209,14 +261,18 @@ def check_case_rows(
         if problem:
             problems.append(problem)
         cases.append(NewCase(row.line, case_ref, values, assessor))
+    total = len(existing_refs) + len(cases)
+    if total > max_cases:
+        problems.append(
+            Problem(1, None, f"the sample would have {total:,} cases; an inspection has at most {max_cases:,}")
+        )
     return cases, problems
 
 
 def _check_case_ref(case_ref: str, line: int, first_line: dict[str, int], existing_refs: set[str]) -> Problem | None:
-    if not case_ref:
-        return Problem(line, "case_ref", "empty: every case needs a reference")
-    if len(case_ref) > CASE_REF_MAX:
-        return Problem(line, "case_ref", f"'{case_ref[:20]}…' is longer than {CASE_REF_MAX} characters")
+    problem = case_ref_problem(case_ref)
+    if problem:
+        return Problem(line, "case_ref", problem)
     if case_ref in first_line:
         first = first_line[case_ref]
         return Problem(line, "case_ref", f"duplicate case reference '{case_ref}' (first on line {first})")
@@ -237,14 +293,17 @@ class CaseImportResult:
 def import_case_sample(inspection: Inspection, data: bytes, filename: str, *, user=None) -> CaseImportResult:
     """Add the cases of a sample file to the inspection, or raise ImportRefused and write nothing."""
     framework = inspection.framework
-    table = read_table(data, filename, expected="a header with case_ref and case attribute codes")
+    limits = import_limits()
+    table = read_table(
+        data, filename, expected="a header with case_ref and case attribute codes", max_rows=limits.max_cases
+    )
     with transaction.atomic():
         # Exclusive: two imports at once would both pass the duplicate check.
         authorise(user, inspection, Action.CHANGE_SAMPLE, exclusive=True)
         existing_refs = set(inspection.cases.values_list("case_ref", flat=True))
         assessors = _assessors(inspection)
         new_cases, problems = check_case_rows(
-            table, framework.definition["case_attributes"], existing_refs, assessors, framework.code
+            table, framework.definition["case_attributes"], existing_refs, assessors, framework.code, limits.max_cases
         )
         if problems:
             raise ImportRefused(filename, problems)
@@ -258,7 +317,11 @@ def import_case_sample(inspection: Inspection, data: bytes, filename: str, *, us
             for new_case in new_cases
         ]
         bulk_create_with_history(
-            cases, Case, batch_size=BATCH_SIZE, default_user=user, default_change_reason=f"Imported from {filename}"
+            cases,
+            Case,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=f"Imported from {printable(filename)}",
         )
     return CaseImportResult(len(cases), sum(1 for case in cases if case.assessor is not None))
 
@@ -330,15 +393,15 @@ def _check_answer_row(
     if not case_ref:
         problems.append(Problem(row.line, "case_ref", "empty: give the case reference"))
     elif case_ref not in cases:
-        problems.append(Problem(row.line, "case_ref", f"no case '{case_ref}' in the inspection's sample"))
+        problems.append(Problem(row.line, "case_ref", f"no case {shown(case_ref)} in the inspection's sample"))
     if not code:
         problems.append(Problem(row.line, "question_code", "empty: give the question code"))
     elif question is None:
-        problems.append(Problem(row.line, "question_code", f"'{code}' is not a question of {framework_code}"))
+        problems.append(Problem(row.line, "question_code", f"{shown(code)} is not a question of {framework_code}"))
     if not value:
         problems.append(Problem(row.line, "answer", "empty: give an option code of the question's scale or na"))
     elif question is not None and value != NA and question.option(value) is None:
-        problems.append(Problem(row.line, "answer", f"'{value}' is not an answer to {code}; {_allowed(question)}"))
+        problems.append(Problem(row.line, "answer", f"{shown(value)} is not an answer to {code}; {_allowed(question)}"))
     assessor = row.cells.get("assessor", "")
     problem = _check_assessor(assessor, assessors, row.line, assessors_are)
     if problem:
@@ -428,7 +491,9 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
     """Record the assessments of an answers file as submitted, or raise ImportRefused and write nothing."""
     framework = inspection.framework
     structure = structure_for(framework)
-    table = read_table(data, filename, expected="the header case_ref,question_code,answer")
+    table = read_table(
+        data, filename, expected="the header case_ref,question_code,answer", max_rows=import_limits().max_answer_rows
+    )
     refs = {row.cells.get("case_ref", "") for row in table.rows}
     with transaction.atomic():
         authorise(user, inspection, Action.ASSESS, exclusive=True)
@@ -449,8 +514,9 @@ def import_answer_file(inspection: Inspection, data: bytes, filename: str, *, us
         plans, problems = check_answer_rows(table, structure, existing, assessors, framework.code)
         if problems:
             raise ImportRefused(filename, problems)
-        begin_fieldwork(inspection, user=user, reason=f"Fieldwork started: answers imported from {filename}")
-        return _write_answers(plans, cases, assessments, assessors, structure, f"Imported from {filename}", user)
+        name = printable(filename)
+        begin_fieldwork(inspection, user=user, reason=f"Fieldwork started: answers imported from {name}")
+        return _write_answers(plans, cases, assessments, assessors, structure, f"Imported from {name}", user)
 
 
 def _blocked(assessment: Assessment | None, answered: set[int]) -> str:

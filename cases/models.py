@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from inspections.input_rules import CASE_REF_MAX, validate_case_ref
 from inspections.models import Inspection, Question
 
 
 class Case(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="cases")
-    case_ref = models.CharField(max_length=60)
+    # The pattern (inspections.input_rules) keeps a reference usable in a URL and safe in a spreadsheet.
+    case_ref = models.CharField(max_length=CASE_REF_MAX, validators=[validate_case_ref])
     # Values keyed by the framework's case attribute codes; validated by
     # inspections.applicability.case_attribute_errors before saving.
     attributes = models.JSONField(default=dict, blank=True)
@@ -221,3 +223,58 @@ class SecondAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.value or 'not answered'}"
+
+
+class CaseDataAccess(models.Model):
+    """The access log: who viewed or exported which case data, and when (written by cases.access_log).
+
+    Rows are never changed; the case is linked, not copied, so a purge leaves no reference here.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Viewed"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(max_length=150)  # kept if the account is deleted
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    page = models.CharField(max_length=60, help_text="The page or export, by its URL name.")
+    detail = models.CharField(max_length=60, blank=True, help_text="Criterion, question or file format.")
+    inspection = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "case data access"
+        verbose_name_plural = "case data access log"
+        # Admins read the log newest first, often for one inspection.
+        indexes = [models.Index(fields=["inspection", "at"], name="case_access_inspection_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display().lower()} {self.page} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseDataPurge(models.Model):
+    """A record that case-level personal data was removed, with its history (cases.retention); never deleted."""
+
+    class Kind(models.TextChoices):
+        RETENTION = "retention", "Retention period ended"
+        CASE_DELETED = "case_deleted", "Case deleted"
+
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # None: the command line (an operator on the server).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    inspection = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, related_name="+")
+    inspection_slug = models.CharField(max_length=100)  # kept if the inspection is deleted
+    cases = models.PositiveIntegerField()
+    notes_cleared = models.PositiveIntegerField(default=0)
+    history_rows_deleted = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.inspection_slug}, {self.cases} case(s), {self.at:%Y-%m-%d}"

@@ -27,6 +27,7 @@ from inspections import policy
 from inspections.applicability import NA
 from inspections.errors import MissingVersion, Refused, StaleVersion
 from inspections.history import save_recorded
+from inspections.input_rules import NOTE_MAX, REASON_MAX, shown, text_problem, visible
 from inspections.lifecycle import authorise
 from inspections.models import Inspection, Membership
 from inspections.policy import Action
@@ -200,14 +201,17 @@ def save_second_answer(
     structure = structure_for(case.inspection.framework)
     question = structure.questions.get(question_code)
     if question is None:
-        raise SecondMarkingError(f"{question_code} is not a question of this framework")
+        raise SecondMarkingError(f"{shown(question_code)} is not a question of this framework")
+    problem = text_problem(note, max_length=NOTE_MAX, what="The evidence note")
+    if problem:
+        raise SecondMarkingError(problem)
     with transaction.atomic():
         _may_mark(user, second_marking)
         locked = _locked(second_marking)
         if locked.state not in {State.ASSIGNED, State.IN_PROGRESS}:
             raise SecondMarkingError(f"This second marking is {locked.get_state_display().lower()}; it cannot change.")
         if value and not question.accepts(value):
-            raise SecondMarkingError(f"‘{value}’ is not an answer to {question_code}")
+            raise SecondMarkingError(f"‘{visible(value)}’ is not an answer to {question_code}")
         by_id = structure.code_by_id
         values = {by_id[qid]: v for qid, v in locked.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, values):
@@ -393,6 +397,8 @@ def _decision_errors(comparison: Comparison, decisions: Mapping[str, Decision]) 
             errors[f"standing-{disagreement.code}"] = f"{disagreement.code}: choose which answer stands"
         elif not decision.reason.strip():
             errors[f"reason-{disagreement.code}"] = f"{disagreement.code}: give a reason for your decision"
+        elif problem := text_problem(decision.reason, max_length=REASON_MAX, what=f"{disagreement.code}: the reason"):
+            errors[f"reason-{disagreement.code}"] = problem
     return errors
 
 

@@ -32,6 +32,7 @@ from cases.importing import (
 from cases.models import Case, SecondAnswer, SecondMarking
 from cases.second_marking import FIRST_DONE
 from inspections.applicability import NA
+from inspections.input_rules import import_limits, printable
 from inspections.models import Inspection, Membership
 from inspections.structure import FrameworkStructure, structure_for
 
@@ -119,7 +120,12 @@ def import_second_marking_file(
     """Record the second markings of an answers file as complete, or raise ImportRefused and write nothing."""
     framework = inspection.framework
     structure = structure_for(framework)
-    table = read_table(data, filename, expected="the header case_ref,question_code,answer,assessor")
+    table = read_table(
+        data,
+        filename,
+        expected="the header case_ref,question_code,answer,assessor",
+        max_rows=import_limits().max_answer_rows,
+    )
     refs = {row.cells.get("case_ref", "") for row in table.rows}
     with transaction.atomic():
         # Serialises imports into one inspection, and a lead choosing cases meanwhile.
@@ -137,7 +143,7 @@ def import_second_marking_file(
         plans, problems = check_second_marking(table, structure, cases, members, framework.code, started)
         if problems:
             raise ImportRefused(filename, problems)
-        return _write(plans, cases, members, structure, f"Imported from {filename}", user)
+        return _write(plans, cases, members, structure, f"Imported from {printable(filename)}", user)
 
 
 def _write(

@@ -19,6 +19,7 @@ from cases.models import Answer, Assessment, Case, ReviewComment, SecondMarking
 from inspections.applicability import NA
 from inspections.errors import NotAllowed, Refused, StaleVersion
 from inspections.history import save_recorded
+from inspections.input_rules import NOTE_MAX, REASON_MAX, shown, text_problem, visible
 from inspections.lifecycle import authorise, begin_fieldwork, needs_exclusive_lock
 from inspections.models import Membership
 from inspections.policy import ASSESSORS, Access, Action, may_assess_case
@@ -148,7 +149,10 @@ def save_answer(
     structure = structure_for(case.inspection.framework)
     question = structure.questions.get(question_code)
     if question is None:
-        raise AssessmentError(f"{question_code} is not a question of this framework")
+        raise AssessmentError(f"{shown(question_code)} is not a question of this framework")
+    problem = text_problem(note, max_length=NOTE_MAX, what="The evidence note")
+    if problem:
+        raise AssessmentError(problem)
     with transaction.atomic():
         _authorise_case(
             user,
@@ -163,7 +167,7 @@ def save_answer(
                 f"This assessment is {assessment.get_state_display().lower()}, so its answers cannot change."
             )
         if value and not question.accepts(value):
-            raise AssessmentError(f"‘{value}’ is not an answer to {question_code}")
+            raise AssessmentError(f"‘{visible(value)}’ is not an answer to {question_code}")
         by_id = structure.code_by_id
         answers = {by_id[qid]: v for qid, v in assessment.answers.values_list("question_id", "value")}
         if value and question_code not in structure.applicable(case.attributes, answers):
@@ -267,10 +271,19 @@ def _record_not_applicable(structure, case, assessment, stored: dict[str, Answer
         save_recorded(answer, user=user, reason="Does not apply to this case")
 
 
+def _check_reason(reason: str, what: str = "The reason", field: str = "reason") -> None:
+    problem = text_problem(reason, max_length=REASON_MAX, what=what)
+    if problem:
+        raise AssessmentError(problem, field=field)
+
+
 def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str], expected_version: int) -> Assessment:
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Give a reason for returning the assessment.", field="reason")
+    _check_reason(reason)
+    for code, text in comments.items():
+        _check_reason(text, f"The comment on {shown(code)}", field=f"comment-{code}")
     structure = structure_for(case.inspection.framework)
     with transaction.atomic():
         _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can return an assessment.")
@@ -284,7 +297,7 @@ def return_assessment(*, user, case: Case, reason: str, comments: dict[str, str]
             if not text.strip():
                 continue
             if code not in structure.questions:
-                raise AssessmentError(f"{code} is not a question of this framework", field=f"comment-{code}")
+                raise AssessmentError(f"{shown(code)} is not a question of this framework", field=f"comment-{code}")
             comment = ReviewComment(
                 assessment=assessment,
                 question_id=structure.question_ids[code],
@@ -317,6 +330,7 @@ def reopen_assessment(*, user, case: Case, reason: str, expected_version: int) -
     reason = reason.strip()
     if not reason:
         raise AssessmentError("Give a reason for reopening the assessment.", field="reason")
+    _check_reason(reason)
     with transaction.atomic():
         _authorise_case(user, case, Action.REVIEW, "Only the lead inspector can reopen an assessment.")
         assessment = _locked_assessment(case)

@@ -1,13 +1,16 @@
 """Settings for the case assessment system, read from the environment.
 
 DATABASE_URL selects PostgreSQL; unset, an SQLite file under var/ (not tracked) is used for the
-zero-set-up demo. In production (DEBUG off) a real SECRET_KEY is required.
+zero-set-up demo. With DEBUG off (the default) a real SECRET_KEY is required (config.middleware refuses
+to serve with the development key) and the security settings at the end expect HTTPS.
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_tasks_db",
+    "axes",
     "inspections",
     "cases",
     "scoring",
@@ -42,16 +46,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RefuseDevelopmentSecret",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RejectControlCharacters",
+    "config.middleware.NoStore",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cases.pending.SignedInCookieMiddleware",
+    "cases.access_log.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.RequirePasswordChange",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,10 +102,30 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"max_similarity": 0.5},  # refuses e.g. lead1234 for the user lead
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes), for this site's sign-in page and Django admin's: after
+# SIGN_IN_FAILURE_LIMIT failures for one username, or from one client address, signing in is paused for
+# SIGN_IN_LOCKOUT_MINUTES after the last attempt. Unlocking: README, "Signing in".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+# Reverse proxies in front of the server that set X-Forwarded-For and X-Forwarded-Proto (0: none).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -123,6 +156,11 @@ MEDIA_URL = "/media/"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Limits of one CSV import (upload or command), checked before the file is parsed; see inspections.input_rules.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20_000_000)
+IMPORT_MAX_CASES = env_int("IMPORT_MAX_CASES", 3_000)  # rows of a sample file, and cases of a sample
+IMPORT_MAX_ANSWER_ROWS = env_int("IMPORT_MAX_ANSWER_ROWS", 200_000)  # e.g. 1,000 cases of 200 questions
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Background report renders (reports/jobs.py): a render being made refreshes its heartbeat every
 # RENDER_HEARTBEAT_SECONDS; one not heard from for RENDER_LEASE_SECONDS lost its worker and is queued
@@ -139,9 +177,37 @@ if RENDER_MAX_ATTEMPTS < 1 or WORKER_RECONNECT_MAX_SECONDS < 1:
 # Admins publish reports; set true to let lead inspectors publish their own inspection's report.
 LEADS_MAY_PUBLISH = env_bool("LEADS_MAY_PUBLISH", False)
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# --- Security --------------------------------------------------------------------------------------------------
+# With DEBUG off the site expects HTTPS: redirect to it, HSTS for a year, Secure cookies, so that
+# `manage.py check --deploy` reports nothing. PLAIN_HTTP=true serves plain HTTP on this machine only (the demo
+# and the benchmarks on 127.0.0.1). Behind a TLS-terminating proxy set TRUSTED_PROXIES (above): the proxy must
+# set X-Forwarded-Proto (and overwrite one sent by the client), which then tells Django the request was HTTPS.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
+_HTTPS = not DEBUG and not PLAIN_HTTP
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"  # renders templates/403_csrf.html
+# Content-Security-Policy: scripts and styles only from this site's own files (no inline script anywhere;
+# the report preview alone allows the inline styles the PDF layout and its charts need).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,
@@ -228,4 +294,4 @@ if OIDC_ENABLED:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(f"OIDC_CLIENT_ID is set, so these are required too: {', '.join(_missing)}")
-    AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "accounts.oidc.OrganisationBackend"]
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.oidc.OrganisationBackend"]  # axes first

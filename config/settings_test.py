@@ -7,8 +7,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests run with DEBUG off, as production does, over plain HTTP with a key of their own.
+SECRET_KEY = "test-only-secret-key-never-used-to-serve-anything-real"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Whitenoise warns when the collected-static directory is missing; tests serve from the finders.
 WHITENOISE_USE_FINDERS = True

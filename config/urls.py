@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("api.urls_tokens")),
     path("", include("programme.urls")),
 ]
+
+handler400 = "config.error_pages.bad_request"

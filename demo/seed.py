@@ -22,7 +22,7 @@ from inspections.structure import structure_for
 
 DEMO_SLUG = "northmoor-2007"
 DEMO_AREA = "Northmoor"
-DEMO_PASSWORD = "demo-inspection-2007"
+DEMO_PASSWORD = "moorland-fieldwork-2007"
 DEMO_CASES = 60
 
 DEMO_USERS = [

@@ -34,8 +34,9 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The stage changes only through the lifecycle (finalise, publish, revise buttons and commands);
-        # the framework of an existing inspection never changes: its answers belong to it.
-        return ["status", "framework"] if obj else ["status"]
+        # the framework of an existing inspection never changes: its answers belong to it; a purge is
+        # recorded by purge_case_data only.
+        return ["status", "framework", "case_data_purged_at"] if obj else ["status", "case_data_purged_at"]
 
 
 @admin.register(Membership)

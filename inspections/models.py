@@ -230,6 +230,15 @@ class Inspection(models.Model):
     # Changed only through inspections.lifecycle.move_to, never by a form.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETUP)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention: after this date `purge_case_data` removes the case-level personal data (references,
+    # notes, attributes and their history), keeping the published report and the figures.
+    case_data_retained_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="After this date the case references, evidence notes and case details are purged "
+        "(manage.py purge_case_data); the published report and the scores stay.",
+    )
+    case_data_purged_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -321,3 +321,9 @@ def programme_inspections(user, framework_code: str, *, include_unpublished: boo
         return inspections
     own = Q(memberships__user=user, memberships__role__in=_roles_that_may(Action.SEE_SCORES))
     return inspections.filter(published | own).distinct()
+
+
+def sees_case_ref(user, case, access: Access) -> bool:
+    """Whether this person sees the case's real reference and evidence notes: those who may see case
+    references (SEE_CASE_REFS), and the person the case is allocated to. Everyone else sees a pseudonym."""
+    return access.sees_case_refs or (user is not None and case.assessor_id == getattr(user, "pk", None))

@@ -1,33 +1,32 @@
-"""Answers and scores for analysis, as CSV or XLSX, streamed rather than loaded at once.
+"""Answers and scores for analysis, as CSV or XLSX, streamed rather than loaded at once: the one export
+module, used by every export (the export pages and the export_scores command).
 
 Case references are replaced by stable pseudonyms (and evidence notes left out, since they may
-name people) unless the person exporting is the lead inspector or an administrator.
+name people) unless the person exporting may see case references (inspections.policy).
+
+Every file is safe to open in a spreadsheet. In CSV, a text cell starting with = + - @, tab or carriage
+return (which Excel and LibreOffice would run as a formula) gets a leading apostrophe, as OWASP's
+guidance on CSV injection advises; in XLSX every text is written as a text cell, never a formula or link.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import tempfile
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
-from django.conf import settings
 
 from cases.models import Answer
+from cases.pseudonyms import pseudonym
 from inspections.models import Inspection
 from scoring.scores import compute_scores, current_snapshot
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state", "assessor", "note"]
 PSEUDONYMOUS_COLUMNS = ["case", "question", "criterion", "answer", "sufficient", "state"]
 SCORE_COLUMNS = ["criterion", "question", "sufficient", "relevant", "score"]
-
-
-def pseudonym(inspection: Inspection, case_ref: str) -> str:
-    """The same case always gets the same pseudonym; it cannot be reversed without the secret key."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{inspection.pk}:{case_ref}".encode(), hashlib.sha256)
-    return f"CASE-{digest.hexdigest()[:10].upper()}"
 
 
 def answer_rows(inspection: Inspection, *, pseudonymise: bool) -> Iterator[list]:
@@ -64,17 +63,35 @@ class _Echo:
         return value
 
 
+def safe_cell(value):
+    """A CSV cell a spreadsheet shows as text: a leading apostrophe before anything it would run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([safe_cell(cell) for cell in row])
 
 
 def xlsx_file(sheet: str, header: list[str], rows: Iterable[list]):
-    """An XLSX workbook written row by row (constant memory) to a temporary file, rewound."""
+    """An XLSX workbook written row by row (constant memory) to a temporary file, rewound.
+
+    Text is always written as text: no formulas, numbers or links are made from strings."""
     handle = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
+    workbook = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "in_memory": False,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     worksheet = workbook.add_worksheet(sheet)
     bold = workbook.add_format({"bold": True})
     worksheet.write_row(0, 0, header, bold)

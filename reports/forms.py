@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 
+from inspections.input_rules import LINE_MAX, NARRATIVE_MAX, text_problem
 from reports.markup import placeholder_errors, texts_in
 from reports.models import CriterionNarrative, ReportContent
 
@@ -91,11 +92,23 @@ class ReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_input_rules()
         for name, value in list(cleaned.items()):
             problems = [problem for text in texts_in(value) for problem in placeholder_errors(text, self.known)]
             if problems:
                 self.add_error(name, problems)
         return cleaned
+
+    def _check_input_rules(self) -> None:
+        """Length and control characters, on the text as typed (list and table fields convert it first)."""
+        for name, field in self.fields.items():
+            raw = self.data.get(self.add_prefix(name))
+            if not isinstance(raw, str) or name in self.errors:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            problem = text_problem(raw, max_length=NARRATIVE_MAX if multiline else LINE_MAX, multiline=multiline)
+            if problem:
+                self.add_error(name, problem)
 
 
 # --- Parts of the report content --------------------------------------------------------------------------------

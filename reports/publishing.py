@@ -21,6 +21,7 @@ from django.db import transaction
 
 from inspections.errors import Refused
 from inspections.history import save_recorded
+from inspections.input_rules import REASON_MAX, text_problem
 from inspections.lifecycle import authorise, move_to
 from inspections.models import Inspection
 from inspections.policy import Action, require
@@ -114,6 +115,12 @@ def _digest(value: Any) -> str:
     return "#" + sha256(canonical_json({"v": value}).encode())[:12]
 
 
+def _check_reason(reason: str) -> None:
+    problem = text_problem(reason, max_length=REASON_MAX, what="The reason")
+    if problem:
+        raise PublishingError(problem, field="reason")
+
+
 # --- Publishing -----------------------------------------------------------------------------------------------
 
 
@@ -127,6 +134,7 @@ def publish_report(*, user, inspection: Inspection, seen: str | None, reason: st
     from reports.rendering import render_report_pdf
     from scoring.services import refreeze_judgements
 
+    _check_reason(reason)
     with transaction.atomic():
         _access, inspection = authorise(user, inspection, Action.PUBLISH, exclusive=True)
         require_unchanged(seen, publish_summary(inspection), what="The report")
@@ -197,6 +205,7 @@ def start_revision(
     reason = reason.strip()
     if not reason:
         raise PublishingError("Give the reason for revising the published report.", field="reason")
+    _check_reason(reason)
     with transaction.atomic():
         _access, inspection = authorise(user, inspection, Action.START_REVISION, exclusive=True)
         latest = inspection.published_reports.order_by("-version").first()

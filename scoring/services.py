@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import Assessment, Case
 from inspections.errors import Refused, StaleVersion
 from inspections.history import save_recorded
+from inspections.input_rules import EVIDENCE_MAX, REASON_MAX, case_ref_problem, shown, text_problem, visible
 from inspections.lifecycle import authorise, move_to
 from inspections.models import Inspection
 from inspections.policy import Action
@@ -29,7 +30,13 @@ Status = Inspection.Status
 
 
 class ScoringError(Refused):
-    """A refused operation, with a message for a person."""
+    """A refused operation, with a message for a person (and the form field at fault, if one is)."""
+
+
+def _check_text(text: str, *, max_length: int, what: str, field: str) -> None:
+    problem = text_problem(text, max_length=max_length, what=what)
+    if problem:
+        raise ScoringError(problem, field=field)
 
 
 def suggestion_for(inspection: Inspection, target: str, code: str, kind: str) -> str:
@@ -77,16 +84,23 @@ def record_judgement(
         or (target == Target.CRITERION and code not in criteria)
         or (target == Target.HEADLINE and code not in headlines)
     ):
-        raise ScoringError(f"{code} is not a {target} of this framework")
+        raise ScoringError(f"{shown(code)} is not a {target} of this framework")
     if kind not in judgement_kinds(definition, target, code):
-        raise ScoringError(f"The framework records no {kind or 'such judgement'} on {code}.", field="value")
+        raise ScoringError(
+            f"The framework records no {visible(kind, 20) or 'such judgement'} on {code}.", field="value"
+        )
     options = {option["code"]: option["label"] for option in judgement_options(definition, kind, target)}
     if value not in options:
         raise ScoringError(f"Choose one of: {', '.join(options.values())}", field="value")
+    _check_text(reason, max_length=REASON_MAX, what="The reason", field="reason")
+    _check_text(evidence, max_length=EVIDENCE_MAX, what="The evidence notes", field="evidence")
     unknown = [c for c in linked_criteria or [] if c not in criteria]
     if unknown:
-        raise ScoringError(f"Unknown criteria: {', '.join(unknown)}", field="criteria")
+        raise ScoringError(f"Unknown criteria: {', '.join(shown(c, 20) for c in unknown[:10])}", field="criteria")
     refs = [ref.strip() for ref in linked_case_refs or [] if ref.strip()]
+    malformed = [ref for ref in refs if case_ref_problem(ref)]
+    if malformed:
+        raise ScoringError(f"{shown(malformed[0])} is not a case reference", field="cases")
     with transaction.atomic():
         # The stage is checked on the locked row: a judgement posted while finalising runs waits
         # for it and is then refused, so no judgement outlives the finalised snapshot.
@@ -140,6 +154,7 @@ def finalise_scores(*, user, inspection: Inspection, seen: str | None, override_
 
     `seen` is the finalise_summary token of the page the lead decided on: a change since refuses.
     """
+    _check_text(override_reason, max_length=REASON_MAX, what="The reason", field="override_reason")
     with transaction.atomic():
         _access, inspection = authorise(user, inspection, Action.FINALISE, exclusive=True)
         require_unchanged(seen, finalise_summary(inspection), what="The scores")
@@ -202,6 +217,7 @@ def reopen_scores(*, user, inspection: Inspection, reason: str, snapshot_number:
     reason = reason.strip()
     if not reason:
         raise ScoringError("Give a reason for reopening the scores.", field="reason")
+    _check_text(reason, max_length=REASON_MAX, what="The reason", field="reason")
     with transaction.atomic():
         _access, inspection = authorise(user, inspection, Action.REOPEN_SCORES, exclusive=True)
         snapshot = current_snapshot(inspection)

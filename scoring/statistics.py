@@ -123,7 +123,7 @@ def mean_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tu
     count = len(values)
     if count < 2:
         return None
-    mean = math.fsum(values) / count
+    mean = _mean(values)
     variance = math.fsum((value - mean) ** 2 for value in values) / (count - 1)
     half_width = student_t_quantile(1.0 - (1.0 - confidence) / 2.0, count - 1) * math.sqrt(variance / count)
     return (mean - half_width, mean + half_width)
@@ -133,10 +133,14 @@ def spread(values: Sequence[float]) -> Spread:
     """Count, unweighted mean, minimum, maximum and 95% interval of the mean of `values`."""
     if not values:
         return Spread(0, None, None, None, None)
+    return Spread(len(values), _mean(values), min(values), max(values), mean_interval(values))
+
+
+def _mean(values: Sequence[float]) -> float:
+    """The unweighted mean, kept between the least and greatest value: the mean of equal values must
+    equal them exactly, not differ in the last bit (and the interval is centred on this same figure)."""
     mean = math.fsum(values) / len(values)
-    # The mean of equal values must equal them exactly, not differ in the last bit.
-    mean = min(max(mean, min(values)), max(values))
-    return Spread(len(values), mean, min(values), max(values), mean_interval(values))
+    return min(max(mean, min(values)), max(values))
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = CONFIDENCE) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.models import Answer
+from cases.pseudonyms import label_cases
 from inspections.errors import Refused, http_status
 from inspections.lifecycle import refusal, stage_allows
 from inspections.policy import Access, Action, access_for
@@ -233,7 +234,13 @@ def question_cases(request: HttpRequest, slug: str, code: str, question: str) ->
     if question_obj is None:
         raise Http404("No such question")
     labels = {o.code: o.label for o in question_obj.scale.options.all()}
-    rows = [{"answer": answer, "label": labels.get(answer.value, "Not applicable")} for answer in answers]
+    answers = list(answers)
+    # Pseudonymised viewers see pseudonyms, no notes and no links, in the pseudonyms' order.
+    label_cases([answer.assessment.case for answer in answers], request.user, access)
+    rows = sorted(
+        ({"answer": a, "case": a.assessment.case, "label": labels.get(a.value, "Not applicable")} for a in answers),
+        key=lambda row: (not row["case"].shows_ref, row["case"].label),
+    )
     return render(
         request,
         "scoring/question_cases.html",

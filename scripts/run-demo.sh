@@ -7,9 +7,16 @@ cd "$ROOT"
 ensure_debs "${WEASYPRINT_DEBS[@]}"
 ensure_venv
 
-export DEBUG="${DEBUG:-true}"
+# DEBUG off, as in production, so the demo shows the real error pages; plain HTTP on 127.0.0.1 only.
+export DEBUG="${DEBUG:-false}" PLAIN_HTTP=true
 PY="$VENV/bin/python"
-log "preparing the database"
+# A random secret made once and kept under var/, so sessions and export pseudonyms survive restarts.
+mkdir -p "$ROOT/var"
+[ -s "$ROOT/var/secret_key" ] ||
+  (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' >"$ROOT/var/secret_key")
+export SECRET_KEY="${SECRET_KEY:-$(cat "$ROOT/var/secret_key")}"
+log "preparing the database and the static files"
+"$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py migrate -v0
 "$PY" manage.py load_frameworks
 "$PY" manage.py seed_demo

@@ -1,5 +1,6 @@
 """The criterion page: questions that apply, guidance, notes, and saving without JavaScript."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from cases.models import Answer, Assessment
@@ -83,7 +84,15 @@ def test_submitted_assessment_is_read_only(client, case, inspector):
     assert client.post(url(case), {"value-1.1.01": "no", "version-1.1.01": "1"}).status_code == 403
 
 
+def expire_session(client, user):
+    """Sign in (the server gives the browser its signed-in cookie), then lose the session as on expiry."""
+    client.force_login(user)
+    client.get(reverse("home"))
+    Session.objects.all().delete()
+
+
 def test_expired_session_keeps_answers_and_returns_to_the_page(client, case, inspector):
+    expire_session(client, inspector)
     response = client.post(
         url(case), {"value-1.1.03": "too_low", "note-1.1.03": "typed offline", "version-1.1.03": "0"}
     )
@@ -99,6 +108,7 @@ def test_expired_session_keeps_answers_and_returns_to_the_page(client, case, ins
 
 
 def test_kept_answers_are_not_saved_for_someone_without_access(client, case, inspection, outsider):
+    expire_session(client, outsider)
     client.post(url(case), {"value-1.1.03": "too_low", "version-1.1.03": "0"})
     client.force_login(outsider)
     assert client.get(url(case)).status_code == 404

@@ -73,7 +73,7 @@ def test_a_subset_of_columns_is_enough(tmp_path, inspection):
 
 
 def test_byte_order_mark_crlf_blank_rows_and_quoted_cells(tmp_path, inspection):
-    text = '\ufeffcase_ref,requirements\r\n"C 001","upw; drr"\r\n,\r\n\r\n'
+    text = '\ufeffcase_ref,requirements\r\n"C-001","upw; drr"\r\n,\r\n\r\n'
     assert (
         run(inspection.slug, write(tmp_path, text.encode("utf-8"))) == "testshire-2007: 1 case imported (0 allocated)\n"
     )
@@ -216,7 +216,7 @@ def omi_sample_csv(count: int, seed: int = 2006) -> str:
         lines.append(
             ",".join(
                 [
-                    f"CU/{number:04}",
+                    f"CU-{number:04}",
                     case_type,
                     rng.choice(["male"] * 7 + ["female"]),
                     rng.choice(["white"] * 8 + ["black", "asian", "mixed", ""]),
@@ -245,14 +245,14 @@ def test_realistic_sample_against_the_omi_framework(tmp_path, frameworks):
     allocated = Case.objects.filter(inspection=inspection, assessor__isnull=False).count()
     assert output == f"cumbria-2006: 100 cases imported ({allocated} allocated)\n"
     assert 0 < allocated < 100
-    case = Case.objects.get(inspection=inspection, case_ref="CU/0001")
+    case = Case.objects.get(inspection=inspection, case_ref="CU-0001")
     assert isinstance(case.attributes["ppo"], bool) and isinstance(case.attributes["om_count"], int)
     assert case.attributes["offending_factors"] == ["drugs", "accommodation"]
 
 
 def test_realistic_sample_with_a_wrong_code_names_the_framework(tmp_path, frameworks):
     inspection = make_inspection(slug="cumbria-2006", framework="omi-2006", area="Cumbria")
-    text = "case_ref,case_type,rosh_level\nCU/1,custody,high\n"
+    text = "case_ref,case_type,rosh_level\nCU-1,custody,high\n"
     error = refused(inspection, write(tmp_path, text))
     assert (
         "sample.csv: line 1: column rosh_level: unknown column; expected case_ref, assessor or a case attribute of "

@@ -1,5 +1,6 @@
 """Autosave of one answer (the htmx endpoint)."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from cases.models import Answer
@@ -47,10 +48,14 @@ def test_nothing_posted_is_a_400(client, case, inspector):
     assert client.post(url(case), {}, **HTMX).status_code == 400
 
 
-def test_expired_session_keeps_the_answer_and_redirects(client, case):
+def test_expired_session_keeps_the_answer_and_redirects(client, case, inspector):
+    client.force_login(inspector)
+    client.get(reverse("home"))  # the server gives the browser its signed-in cookie
+    Session.objects.all().delete()  # the session expires
     response = client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX)
     assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
     assert client.session[SESSION_KEY][0]["data"]["value-1.1.01"] == ["yes"]
+    assert client.session[SESSION_KEY][0]["user"] == inspector.pk
 
 
 def test_get_not_allowed(client, case, inspector):
@@ -65,13 +70,13 @@ def test_refused_for_people_who_cannot_see_or_edit(client, case, other_inspectio
     assert not Answer.objects.exists()
 
 
-def test_observer_gets_403(client, case, inspection):
+def test_observer_gets_404(client, case, inspection):
     from inspections.models import Membership
     from tests.factories import add_member, make_user
 
     observer = add_member(inspection, make_user("observer"), Membership.Role.OBSERVER).user
     client.force_login(observer)
-    assert client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX).status_code == 403
+    assert client.post(url(case), {"value-1.1.01": "yes", "version-1.1.01": "0"}, **HTMX).status_code == 404
 
 
 def test_unknown_question_is_404(client, case, inspector):

@@ -1,5 +1,6 @@
 """The second marker's criterion page: the first assessment's form, over the marker's own answers."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from cases.models import SecondAnswer
@@ -79,6 +80,10 @@ def test_unknown_criterion(client, inspection, local_assessor, marking):
 
 
 def test_signed_out_answers_are_kept_and_saved_after_signing_in(client, inspection, local_assessor, marking):
+    # The session expires: answers are kept only for someone who was signed in in this browser (cases.pending).
+    client.force_login(local_assessor)
+    client.get(url(inspection))
+    Session.objects.all().delete()
     response = client.post(url(inspection), {"value-1.1.03": "correct", "version-1.1.03": "0"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     client.force_login(local_assessor)

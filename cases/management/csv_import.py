@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.importing import ImportRefused
 from inspections.errors import Refused
+from inspections.input_rules import file_size_problem
 from inspections.models import Inspection
 
 
@@ -15,9 +16,14 @@ def read_input(slug: str, path: Path) -> tuple[Inspection, bytes]:
     if inspection is None:
         raise CommandError(f"no inspection with slug '{slug}'", returncode=2)
     try:
+        # The size is checked before anything is read: a file over the limit is never loaded.
+        too_big = file_size_problem(path.stat().st_size)
+        if too_big:
+            raise CommandError(f"{path.name}: line 1: {too_big}", returncode=2)
         return inspection, path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"{path.name}: cannot read the file ({error.strerror or error})", returncode=2) from None
+    except (OSError, ValueError) as error:  # ValueError: a name with a NUL in it
+        reason = getattr(error, "strerror", None) or error
+        raise CommandError(f"{path.name}: cannot read the file ({reason})", returncode=2) from None
 
 
 def refusal(refused: ImportRefused) -> CommandError:

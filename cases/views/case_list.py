@@ -10,6 +10,7 @@ from django.shortcuts import render
 from cases.access import visible_cases
 from cases.forms import CaseFilterForm, assessing_members, with_state
 from cases.models import Answer
+from cases.pseudonyms import label_cases
 from cases.views.allocation import attribute_labels, key_attributes
 from inspections.policy import access_for
 
@@ -31,6 +32,7 @@ def case_list(request: HttpRequest, slug: str) -> HttpResponse:
         filters = CaseFilterForm(request.GET, people=list(assessing_members(inspection)))
         cases = filters.apply(cases)
     cases = list(cases.select_related("assessor").order_by("case_ref"))
+    label_cases(cases, request.user, access)
     attributes = key_attributes(inspection)
     for case in cases:
         case.key_labels = attribute_labels(case, attributes)

@@ -15,6 +15,7 @@ from cases.progress import case_progress
 from cases.services import approve_assessment, reopen_assessment, return_assessment
 from cases.views.assessment import _question_rows
 from inspections.errors import Refused, http_status, posted_version
+from inspections.input_rules import REASON_MAX, text_problem, visible
 from inspections.policy import Action
 
 
@@ -34,7 +35,23 @@ class ReviewForm:
             for key, value in data.items()
             if key.startswith("comment-") and value.strip()
         }
-        return cls(reason=data.get("reason", "").strip(), comments=comments)
+        form = cls(reason=data.get("reason", "").strip(), comments=comments)
+        form.check()
+        return form
+
+    def check(self) -> None:
+        """Texts the input rules refuse, each marked on its field (key: the field's id)."""
+        problem = text_problem(self.reason, max_length=REASON_MAX, what="The reason")
+        if problem:
+            self.errors[self.reason_field] = problem
+        for code, text in self.comments.items():
+            problem = text_problem(text, max_length=REASON_MAX, what=f"The comment on {visible(code, 20)}")
+            if problem:
+                self.errors[f"comment-{code.replace('.', '-')}"] = problem
+
+    @property
+    def comment_errors(self) -> dict[str, str]:
+        return {code: self.errors.get(f"comment-{code.replace('.', '-')}", "") for code in self.comments}
 
 
 def _review_page(request, slug: str, case_ref: str, form: ReviewForm, status: int = 200) -> HttpResponse:
@@ -92,6 +109,7 @@ def return_view(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     form = ReviewForm.from_post(request.POST)
     if not form.reason:
         form.errors["reason"] = "Enter the reason for returning the assessment"
+    if form.errors:
         return _review_page(request, slug, case_ref, form, status=400)
     return _transition(
         request,
@@ -115,8 +133,10 @@ def approve(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, slug: str, case_ref: str) -> HttpResponse:
     form = ReviewForm(reason=request.POST.get("reason", "").strip(), reason_field="reopen")
+    form.check()
     if not form.reason:
         form.errors["reopen"] = "Enter the reason for reopening the assessment"
+    if form.errors:
         return _review_page(request, slug, case_ref, form, status=400)
     return _transition(
         request,

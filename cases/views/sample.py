@@ -12,9 +12,8 @@ from cases.importing import ImportRefused, import_case_sample
 from cases.sample import compose_sample
 from inspections.describe import value_label
 from inspections.errors import Refused
+from inspections.input_rules import file_size_problem, import_limits
 from inspections.policy import Action, access_for
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a sample of a few hundred cases is a few tens of kilobytes
 
 
 class SampleFileForm(forms.Form):
@@ -28,8 +27,9 @@ class SampleFileForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+        too_big = file_size_problem(upload.size)
+        if too_big:
+            raise forms.ValidationError(f"The selected file is too big: {too_big}")
         return upload
 
 
@@ -67,6 +67,7 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, result.summary())
             return redirect("sample_composition", slug=inspection.slug)
+    limits = import_limits()
     attributes = [
         {
             **attribute,
@@ -83,6 +84,7 @@ def import_sample(request: HttpRequest, slug: str) -> HttpResponse:
             "problems": problems,
             "attributes": attributes,
             "case_count": inspection.cases.count(),
+            "limits": {"max_cases": limits.max_cases, "max_megabytes": round(limits.max_bytes / 1_000_000)},
         },
     )
 

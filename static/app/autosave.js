@@ -31,7 +31,16 @@
       delete pending[block.id]
       return
     }
-    var offline = !event.detail.xhr || event.detail.xhr.status === 0
+    var status = event.detail.xhr ? event.detail.xhr.status : 0
+    if (status >= 400 && status < 500) {
+      // Refused as it stands (e.g. far too long to send): trying again would be refused again.
+      delete pending[block.id]
+      say(block, status === 400 || status === 413
+        ? 'Not saved: the answer or note was not accepted. Shorten the note and try again.'
+        : 'Not saved: you cannot change this answer now. Reload the page to see why.', true)
+      return
+    }
+    var offline = status === 0
     say(block, offline
       ? 'Not saved yet: the connection was lost. Your answer is kept on this page and will be saved when it returns.'
       : 'Not saved: the server could not save this answer. It will be tried again.', true)

@@ -1,10 +1,10 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections.models import Inspection
-from scoring.scores import compute_scores, current_snapshot, score_document
+from reports.exports import SCORE_COLUMNS, csv_stream, score_rows
+from scoring.scores import score_document
 
 
 class Command(BaseCommand):
@@ -18,12 +18,8 @@ class Command(BaseCommand):
         inspection = Inspection.objects.select_related("framework").filter(slug=slug).first()
         if inspection is None:
             raise CommandError(f"no inspection with slug '{slug}'", returncode=2)
-        document = score_document(inspection)
         if format == "json":
-            self.stdout.write(json.dumps(document.data, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(score_document(inspection).data, ensure_ascii=False, indent=2))
             return
-        snapshot = current_snapshot(inspection)
-        rows = snapshot.data["rows"] if snapshot else compute_scores(inspection).as_rows()
-        writer = csv.DictWriter(self.stdout, fieldnames=["criterion", "question", "sufficient", "relevant", "score"])
-        writer.writeheader()
-        writer.writerows(rows)
+        for line in csv_stream(SCORE_COLUMNS, score_rows(inspection)):
+            self.stdout.write(line, ending="")
