@@ -22,7 +22,7 @@ from simple_history.utils import bulk_update_with_history
 
 from cases.models import Answer, Assessment, Case, SecondAnswer, SecondMarking
 from cases.progress import CaseProgress, CriterionProgress
-from cases.services import AnswerConflict
+from cases.services import write_answer
 from inspections import policy
 from inspections.applicability import NA
 from inspections.errors import MissingVersion, Refused, StaleVersion
@@ -225,22 +225,8 @@ def save_second_answer(
                 "The page did not say which version of this answer it showed. Reload the page and answer again.",
                 field=question_code,
             )
-        if answer.version != base_version:
-            raise AnswerConflict(
-                question=question_code,
-                their_value=answer.value,
-                their_label=question.label_for(answer.value) if answer.value else "not answered",
-                their_note=answer.note,
-                their_name=person(answer.updated_by),
-                version=answer.version,
-            )
-        if answer.pk and answer.value == value and answer.note == note:
+        if not write_answer(answer, question, value=value, note=note, base_version=base_version, user=user):
             return answer
-        option = question.option(value)
-        answer.value, answer.sufficient, answer.note = value, option.sufficient if option else None, note
-        answer.version += 1
-        answer.updated_by = user
-        save_recorded(answer, user=user)
         if locked.state == State.ASSIGNED:
             _bump(locked, user, State.IN_PROGRESS, "First answer given")
     return answer

@@ -177,28 +177,37 @@ def save_answer(
         answer = Answer.objects.filter(assessment=assessment, question_id=question_id).first() or Answer(
             assessment=assessment, question_id=question_id
         )
-        if answer.version != base_version:
-            raise AnswerConflict(
-                question=question_code,
-                their_value=answer.value,
-                their_label=question.label_for(answer.value) if answer.value else "not answered",
-                their_note=answer.note,
-                their_name=_name(answer.updated_by),
-                version=answer.version,
-            )
-        if answer.pk and answer.value == value and answer.note == note:
+        if not write_answer(answer, question, value=value, note=note, base_version=base_version, user=user):
             return answer
-        option = question.option(value)
-        answer.value = value
-        answer.sufficient = option.sufficient if option else None
-        answer.note = note
-        answer.version += 1
-        answer.updated_by = user
-        save_recorded(answer, user=user)
         begin_fieldwork(case.inspection, user=user, reason="Fieldwork started: first answer saved")
         if assessment.state == State.NOT_STARTED:
             _set_state(assessment, user, State.IN_PROGRESS, "First answer given")
     return answer
+
+
+def write_answer(answer, question, *, value: str, note: str, base_version: int, user) -> bool:
+    """Check the version the page showed and save the answer (an Answer or a second marker's); the
+    caller holds the lock of its assessment. False when nothing changed; AnswerConflict when someone
+    else saved it since the page was loaded (nothing written)."""
+    if answer.version != base_version:
+        raise AnswerConflict(
+            question=question.code,
+            their_value=answer.value,
+            their_label=question.label_for(answer.value) if answer.value else "not answered",
+            their_note=answer.note,
+            their_name=_name(answer.updated_by),
+            version=answer.version,
+        )
+    if answer.pk and answer.value == value and answer.note == note:
+        return False
+    option = question.option(value)
+    answer.value = value
+    answer.sufficient = option.sufficient if option else None
+    answer.note = note
+    answer.version += 1
+    answer.updated_by = user
+    save_recorded(answer, user=user)
+    return True
 
 
 def _name(user) -> str:

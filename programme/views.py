@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -152,19 +152,9 @@ def programme_export(request: HttpRequest, code: str) -> HttpResponse:
     if programme is None:
         raise Http404("The filters are not valid")  # the page's export links only carry valid filters
     header, rows = programme_table(programme)
-    kind = request.GET.get("format", "csv")
-    name = f"programme-{code}"
-    if kind == "xlsx":
-        response = FileResponse(
-            exports.xlsx_file("Programme", header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    if kind != "csv":
+    response = exports.download(request.GET.get("format", "csv"), f"programme-{code}", "Programme", header, rows)
+    if response is None:
         raise Http404("Unknown format")
-    response = StreamingHttpResponse(exports.csv_stream(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 

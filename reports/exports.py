@@ -100,3 +100,20 @@ def xlsx_file(sheet: str, header: list[str], rows: Iterable[list]):
     workbook.close()
     handle.seek(0)
     return handle
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(kind: str, name: str, sheet: str, header: list[str], rows: Iterable[list]):
+    """The rows as a CSV (streamed) or XLSX attachment named `name`; None for an unknown kind."""
+    from django.http import FileResponse, StreamingHttpResponse
+
+    if kind == "xlsx":
+        response = FileResponse(xlsx_file(sheet, header, rows), content_type=XLSX_TYPE)
+    elif kind == "csv":
+        response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        return None
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response

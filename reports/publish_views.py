@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -183,18 +183,9 @@ def published_download(request: HttpRequest, slug: str, version: int) -> HttpRes
 
 
 def _export(request: HttpRequest, name: str, sheet: str, header: list[str], rows) -> HttpResponse:
-    kind = request.GET.get("format", "csv")
-    if kind == "xlsx":
-        response = FileResponse(
-            exports.xlsx_file(sheet, header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    if kind != "csv":
+    response = exports.download(request.GET.get("format", "csv"), name, sheet, header, rows)
+    if response is None:
         raise Http404("Unknown format")
-    response = StreamingHttpResponse(exports.csv_stream(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
